@@ -1,0 +1,52 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
+
+/** RFC 9457 problem document: the one error shape of the whole API. */
+export const Problem = Type.Object({
+  type: Type.String({ description: 'URI reference identifying the problem type', examples: ['about:blank'] }),
+  title: Type.String({ description: 'Short summary of the problem type', examples: ['Bad Request'] }),
+  status: Type.Integer({ minimum: 400, maximum: 599, examples: [400] }),
+  detail: Type.Optional(Type.String({ description: 'What went wrong in this occurrence, and what to do next' })),
+  instance: Type.Optional(Type.String({ description: 'The request path' })),
+  request_id: Type.Optional(Type.String({ description: 'Quote it when reporting a problem: the logs carry it' })),
+  errors: Type.Optional(Type.Array(Type.Object({
+    field: Type.String({ description: 'Where the bad value is, e.g. body.email or querystring.limit' }),
+    message: Type.String()
+  }), { description: 'One entry per invalid field' }))
+}, { $id: 'Problem', title: 'Problem', description: 'RFC 9457 problem details' })
+export type ProblemDocument = Static<typeof Problem>
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
+
+const STATUS_DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid input: the problem lists each bad field',
+  401: 'Missing, invalid or expired credentials',
+  403: 'Not allowed for this role or origin',
+  404: 'Not found in your company',
+  409: 'Conflicts with existing data',
+  413: 'Body too large',
+  415: 'Unsupported content type',
+  426: 'HTTPS required',
+  429: 'Too many requests: see Retry-After',
+  500: 'Unexpected error: quote request_id',
+  503: 'Database unavailable: retry shortly'
+}
+
+/** Response entries for the given problem statuses, served as application/problem+json. */
+export function problemResponses (...statuses: number[]): Record<number, TSchema> {
+  const responses: Record<number, TSchema> = {}
+  for (const status of statuses) {
+    responses[status] = {
+      description: STATUS_DESCRIPTIONS[status] ?? 'Problem',
+      content: { [PROBLEM_CONTENT_TYPE]: { schema: Type.Ref(Problem) } }
+    } as unknown as TSchema
+  }
+  return responses
+}
+
+/** Errors every route can answer, whatever its own contract: bad input, overload, outage, bug. */
+export const COMMON_PROBLEMS = [400, 429, 500, 503] as const
+
+export const DateString = Type.String({ format: 'date', description: 'Calendar date, YYYY-MM-DD', examples: ['2025-03-01'] })
+export const DateTime = Type.String({ format: 'date-time' })
+
+export const NoContent = Type.Null({ description: 'No content' })

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { DestinationStream } from 'pino'
+import type { Config } from './config.js'
+import type { DatabaseConnection } from './db/engine.js'
+import { loggerOptions } from './logger.js'
+import errors from './plugins/errors.js'
+import database from './plugins/database.js'
+import security from './plugins/security.js'
+import docs from './plugins/docs.js'
+import healthRoutes from './modules/health/routes.js'
+
+export type BuildOptions = {
+  /** An open database connection to use instead of connecting from config (tests). */
+  connection?: DatabaseConnection
+  /** Where log lines go instead of stdout (tests capture them). */
+  logStream?: DestinationStream
+}
+
+const REQUEST_ID = /^[\w.:-]{1,64}$/
+
+/** Server options shared by production and tests, so tests exercise what production runs. */
+export function serverOptions (config: Config, options: BuildOptions = {}): FastifyServerOptions {
+  return {
+    logger: loggerOptions(config, options.logStream),
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    // A caller's X-Request-Id is kept when it is sane, so logs can be joined across services.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+    },
+    trustProxy: parseTrustProxy(config.TRUST_PROXY),
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    connectionTimeout: 60_000,
+    requestTimeout: 120_000,
+    keepAliveTimeout: 72_000
+  }
+}
+
+/** TRUST_PROXY holds addresses or CIDRs; a bare number would trust nothing in current Fastify, so it is refused in config. */
+function parseTrustProxy (value: string | undefined): string[] | boolean {
+  if (!value) return false
+  if (value === 'true') return true
+  return value.split(',').map((v) => v.trim()).filter(Boolean)
+}
+
+/** Builds the whole application without listening: production's server.ts and every test call this. */
+export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify(serverOptions(config, options)).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  // Order matters: errors first so every later plugin's failures become problem documents;
+  // docs before routes so @fastify/swagger sees every route as it is added.
+  await app.register(errors)
+  await app.register(security, { config })
+  await app.register(database, { config, connection: options.connection })
+  await app.register(docs)
+
+  await app.register(healthRoutes, { timeoutMs: config.HEALTH_TIMEOUT_MS })
+
+  return app
+}

@@ -1,0 +1,35 @@
+// Production migration entry: compiled with the app, needs no dev tooling (kysely-ctl is for development).
+import { parseArgs } from 'node:util'
+import { ConfigError, loadProcessConfig } from '../config.js'
+import { connectDatabase } from '../db/engine.js'
+import { migrateDown, migrateToLatest } from '../db/migrator.js'
+
+const HELP = `Usage: node dist/src/cli/migrate.js [--down] [--help]
+
+Applies every pending migration in db/migrations to DATABASE_URL (or the embedded
+PGlite directory when DATABASE_URL is unset). Idempotent; concurrent runs wait on
+Kysely's migration lock, so two replicas starting at once migrate once.
+
+  --down   undo the most recent migration instead
+  --help   show this text`
+
+const { values } = parseArgs({ options: { down: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } })
+if (values.help) {
+  console.log(HELP)
+  process.exit(0)
+}
+
+try {
+  const connection = await connectDatabase(loadProcessConfig())
+  try {
+    const { results = [] } = values.down ? await migrateDown(connection.db) : await migrateToLatest(connection.db)
+    for (const result of results) console.log(`${result.status === 'Success' ? '✓' : '✗'} ${result.direction} ${result.migrationName}`)
+    console.log(results.length === 0 ? 'Nothing to do: the database is up to date.' : `${results.length} migration(s) ${values.down ? 'undone' : 'applied'}.`)
+  } finally {
+    await connection.close()
+  }
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : `Migration failed: ${(error as Error).message}`)
+  console.error('Nothing after the failing migration was applied; fix the cause and run the command again.')
+  process.exit(1)
+}

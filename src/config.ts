@@ -1,0 +1,126 @@
+import { envSchema } from 'env-schema'
+import { Type, type Static } from '@sinclair/typebox'
+
+/**
+ * The one place that reads the environment. Names of the old service are kept
+ * (DATABASE_URL, SECRET_KEY, FRONTEND_ORIGINS, LOG_LEVEL, TESTING, ENV).
+ */
+export const EnvSchema = Type.Object({
+  ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], { default: 'development' }),
+  HOST: Type.String({ default: '0.0.0.0' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+  TESTING: Type.Boolean({ default: false }),
+
+  DATABASE_URL: Type.Optional(Type.String()),
+  DATABASE_READ_URL: Type.Optional(Type.String()),
+  PGLITE_DATA_DIR: Type.String({ default: './.data/pglite' }),
+  DB_POOL_MAX: Type.Integer({ minimum: 1, default: 10 }),
+  DB_CONNECTION_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 3000 }),
+  DB_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 15000 }),
+  HEALTH_TIMEOUT_MS: Type.Integer({ minimum: 50, default: 1500 }),
+  MIGRATE_ON_START: Type.Optional(Type.Boolean()),
+  SEED_ON_START: Type.Optional(Type.Boolean()),
+
+  SECRET_KEY: Type.Optional(Type.String()),
+  FRONTEND_ORIGINS: Type.String({ default: '' }),
+  ACCESS_TOKEN_EXPIRE_MINUTES: Type.Integer({ minimum: 1, default: 15 }),
+  REFRESH_TOKEN_EXPIRE_DAYS: Type.Integer({ minimum: 1, default: 7 }),
+  REFRESH_FAMILY_MAX_DAYS: Type.Integer({ minimum: 1, default: 30 }),
+  COOKIE_SAMESITE: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('lax'), Type.Literal('strict')])),
+  ADMIN_EMAIL: Type.Optional(Type.String()),
+  ADMIN_PASSWORD: Type.Optional(Type.String()),
+  REDIS_URL: Type.Optional(Type.String()),
+  LOGIN_RATE_LIMIT_PER_IP: Type.Integer({ minimum: 1, default: 100 }),
+  TRUST_PROXY: Type.Optional(Type.String()),
+  METRICS_TOKEN: Type.Optional(Type.String()),
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1048576 }),
+  UPLOAD_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 50 * 1048576 })
+})
+
+export type Env = Static<typeof EnvSchema>
+
+/** The validated environment plus the values derived from it once. */
+export type Config = Env & {
+  isProduction: boolean
+  frontendOrigins: string[]
+  /** false when SECRET_KEY was not given outside production and a random one was made up. */
+  secretKeyFromEnv: boolean
+  secretKey: string
+}
+
+export class ConfigError extends Error {
+  constructor (readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+const PLACEHOLDER_SECRETS = /^(changeme|change-me|change_me|secret|secret-key|your-secret-key.*|supersecret|mysecret|password|development|dev-secret.*|test|placeholder|replace-me|todo|xxx+)$/i
+const MIN_SECRET_BYTES = 32
+const DEVELOPMENT_ORIGINS = ['http://localhost:5173', 'http://localhost:3000', 'http://127.0.0.1:5173']
+
+export function parseOrigins (value: string): string[] {
+  return value.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean)
+}
+
+function productionProblems (env: Env, origins: string[]): string[] {
+  const problems: string[] = []
+  const secret = env.SECRET_KEY
+  if (!secret) problems.push('SECRET_KEY is missing: set it to a random value of at least 32 bytes (e.g. `openssl rand -base64 48`).')
+  else if (Buffer.byteLength(secret) < MIN_SECRET_BYTES) problems.push(`SECRET_KEY is ${Buffer.byteLength(secret)} bytes long; at least ${MIN_SECRET_BYTES} are required.`)
+  else if (PLACEHOLDER_SECRETS.test(secret) || /change.?(me|this|in.?production)/i.test(secret)) problems.push('SECRET_KEY is a known placeholder: generate a random one.')
+  if (origins.length === 0) problems.push('FRONTEND_ORIGINS is empty: list the dashboard origins, comma-separated (e.g. https://dashboard.example.com).')
+  if (origins.some((o) => o.includes('*'))) problems.push('FRONTEND_ORIGINS contains "*": list exact origins, since cookies are sent with credentials.')
+  if (!env.DATABASE_URL) problems.push('DATABASE_URL is missing: production needs a PostgreSQL server (postgres://user:pass@host:5432/db); the embedded database is for development only.')
+  return problems
+}
+
+/** Validates `source` (process.env by default) and returns the typed config, or throws ConfigError listing every problem. */
+export function loadConfig (source: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env, options: { dotenv?: boolean } = {}): Config {
+  let env: Env
+  try {
+    env = envSchema<Env>({ schema: EnvSchema, data: normaliseBooleans(source), env: false, dotenv: options.dotenv ?? false })
+  } catch (error) {
+    throw new ConfigError([(error as Error).message])
+  }
+  const isProduction = env.ENV === 'production'
+  const frontendOrigins = parseOrigins(env.FRONTEND_ORIGINS)
+  if (isProduction) {
+    const problems = productionProblems(env, frontendOrigins)
+    if (problems.length > 0) throw new ConfigError(problems)
+  }
+  if (env.DATABASE_URL && !/^postgres(ql)?:\/\//.test(env.DATABASE_URL)) {
+    throw new ConfigError(['DATABASE_URL must start with postgres:// or postgresql://'])
+  }
+  return {
+    ...env,
+    isProduction,
+    frontendOrigins: frontendOrigins.length > 0 || isProduction ? frontendOrigins : DEVELOPMENT_ORIGINS,
+    secretKeyFromEnv: Boolean(env.SECRET_KEY),
+    secretKey: env.SECRET_KEY ?? randomDevelopmentSecret()
+  }
+}
+
+const BOOLEAN_KEYS = Object.entries(EnvSchema.properties)
+  .filter(([, schema]) => schema.type === 'boolean')
+  .map(([key]) => key)
+
+/** Ajv coerces only "true"/"false"; the old service's users write TESTING=1. Empty values mean unset. */
+function normaliseBooleans (source: Record<string, string | undefined>): Record<string, string | undefined> {
+  const copy: Record<string, string | undefined> = {}
+  for (const [key, value] of Object.entries(source)) {
+    if (value === '' || value === undefined) continue
+    copy[key] = BOOLEAN_KEYS.includes(key) ? String(/^(1|true|yes|on)$/i.test(value)) : value
+  }
+  return copy
+}
+
+/** Loads the process environment; outside production a `.env` file fills what the environment leaves unset. */
+export function loadProcessConfig (): Config {
+  return loadConfig(process.env, { dotenv: process.env.ENV !== 'production' })
+}
+
+function randomDevelopmentSecret (): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(48))).toString('base64url')
+}

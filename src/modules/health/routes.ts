@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify'
+import { sql } from 'kysely'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { HealthStatus } from '../../../schemas/health.js'
+
+/** Resolves false when the database does not answer within `timeoutMs`: health never hangs. */
+async function databaseAnswers (app: FastifyInstance, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<boolean>((resolve) => { timer = setTimeout(resolve, timeoutMs, false) })
+  const query = sql`select 1`.execute(app.db).then(() => true, () => false)
+  try {
+    return await Promise.race([query, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+export default async function healthRoutes (fastify: FastifyInstance, { timeoutMs }: { timeoutMs: number }) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+
+  app.get('/health', {
+    schema: {
+      tags: ['health'],
+      summary: 'Readiness: the database answers',
+      response: { 200: HealthStatus, 503: HealthStatus }
+    }
+  }, async (_request, reply) => {
+    const ok = await databaseAnswers(fastify, timeoutMs)
+    return reply.code(ok ? 200 : 503).header('cache-control', 'no-store').send({ status: ok ? 'ok' : 'unhealthy' })
+  })
+
+  app.get('/health/live', {
+    schema: { tags: ['health'], summary: 'Liveness: the process answers (no database access)', response: { 200: HealthStatus } }
+  }, async () => ({ status: 'ok' as const }))
+}
