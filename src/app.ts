@@ -9,6 +9,7 @@ import errors from './plugins/errors.js'
 import database from './plugins/database.js'
 import security from './plugins/security.js'
 import docs from './plugins/docs.js'
+import authentication from './plugins/authentication.js'
 import healthRoutes from './modules/health/routes.js'
 
 export type BuildOptions = {
@@ -62,6 +63,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(security, { config })
   await app.register(database, { config, connection: options.connection })
   await app.register(docs)
+  await app.register(authentication, { config })
 
   await app.register(healthRoutes, { timeoutMs: config.HEALTH_TIMEOUT_MS })
 

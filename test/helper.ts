@@ -2,6 +2,7 @@ import type { Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { buildApp, type BuildOptions } from '../src/app.js'
 import { loadConfig, type Config } from '../src/config.js'
+import type { Role } from '../src/plugins/authentication.js'
 import { openTestDatabase, TEST_DATABASE_URL } from './support/database.js'
 
 export { ENGINE, openTestDatabase } from './support/database.js'
@@ -33,4 +34,21 @@ let counter = 0
 /** A name no other test (or parallel test file) uses, so tests never depend on each other's rows. */
 export function uniqueName (prefix: string): string {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${(counter++).toString(36)}`
+}
+
+export type TestUser = { id: number, companyId: number, role: Role, email: string, token: string, authorization: string }
+
+/**
+ * A fresh company with one user of the given role and an access token for it, inserted directly
+ * (tests of other features need a caller, not the login flow). Pass companyId to add a user to an existing company.
+ */
+export async function createUserWithToken (app: FastifyInstance, options: { role?: Role, companyId?: number } = {}): Promise<TestUser> {
+  const role = options.role ?? 'owner'
+  const companyId = options.companyId ?? (await app.db.insertInto('companies').values({ name: uniqueName('company') }).returning('id').executeTakeFirstOrThrow()).id
+  const email = `${uniqueName(role)}@example.com`.toLowerCase()
+  const user = await app.db.insertInto('users')
+    .values({ company_id: companyId, email, password_hash: 'not-a-real-hash', role })
+    .returning('id').executeTakeFirstOrThrow()
+  const token = app.signAccessToken({ id: user.id, companyId, role })
+  return { id: user.id, companyId, role, email, token, authorization: `Bearer ${token}` }
 }

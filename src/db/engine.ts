@@ -67,7 +67,10 @@ export async function openPglite (options: Pick<DatabaseOptions, 'TESTING' | 'PG
 function fromPool (engine: Engine, pool: pg.Pool, pglite?: PGlite): DatabaseConnection {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   let closing: Promise<void> | undefined
-  // db.destroy() ends the pool; make close idempotent since both the app and a CLI may call it.
-  const close = () => (closing ??= db.destroy())
+  // Kysely ends the pool only if it ever used it, so end it here when it did not;
+  // idempotent, since both the app and a CLI may call it.
+  const close = () => (closing ??= db.destroy().then(async () => {
+    if (!pool.ending) await pool.end()
+  }))
   return { engine, db, pool, pglite, close }
 }

@@ -37,10 +37,112 @@ export interface RefreshTokensTable {
   revoked_at: Timestamp | null
 }
 
+type Share = number | null
+type Count = number | null
+type CalendarDate = string
+
+export interface CampaignsTable {
+  company_id: number
+  id: Generated<number>
+  name: string
+  /** Number of distinct sites, as declared by the export. */
+  sites: Count
+  /** Period codes as declared by the export (YYYY-MM for mensual, YYYY-NN catorcena for catorcenal). */
+  periods: ColumnType<string[], string[] | undefined, string[]>
+  tipo_campania: 'mensual' | 'catorcenal'
+  fecha_inicio: CalendarDate
+  fecha_fin: CalendarDate
+  universo_zona_metro: Count
+  impactos_personas: Count
+  impactos_vehiculos: Count
+  frecuencia_calculada: number | null
+  frecuencia_promedio: number | null
+  alcance: Count
+  nse_ab: Share
+  nse_cmas: Share
+  nse_c: Share
+  nse_dmas: Share
+  nse_d: Share
+  nse_e: Share
+  edad_0a14: Share
+  edad_15a19: Share
+  edad_20a24: Share
+  edad_25a34: Share
+  edad_35a44: Share
+  edad_45a64: Share
+  edad_65mas: Share
+  hombres: Share
+  mujeres: Share
+  /** hourly_vehicle_count_00..23 of the export, hour 0 first. */
+  hourly_vehicle_count: number[] | null
+  created_at: Generated<Timestamp>
+  updated_at: Generated<Timestamp>
+}
+
+export interface CampaignPeriodsTable {
+  company_id: number
+  campaign_id: number
+  period: string
+  impactos_periodo_personas: Count
+  impactos_periodo_vehiculos: Count
+}
+
+export interface SitesTable {
+  company_id: number
+  id: Generated<number>
+  codigo_del_sitio: string
+  tipo_de_mueble: string | null
+  tipo_de_anuncio: string | null
+  disponible: boolean | null
+  estado: string | null
+  municipio: string | null
+  zm: string | null
+  nivel_socioeconomico_ab: Share
+  nivel_socioeconomico_c_mas: Share
+  nivel_socioeconomico_c: Share
+  nivel_socioeconomico_d: Share
+  nivel_socioeconomico_e: Share
+  nivel_socioeconomico_d_mas: Share
+  cero_catorce: Share
+  quince_diecinueve: Share
+  veinte_veinticuatro: Share
+  veinticinco_treintaycuatro: Share
+  treintaycinco_cuarentaycuatro: Share
+  cuarentaycinco_sesentaycuatro: Share
+  sesentaycinco_mas: Share
+  per_muj: Share
+  per_hom: Share
+}
+
+export interface CampaignSitePeriodsTable {
+  company_id: number
+  campaign_id: number
+  site_id: number
+  /** Catorcena code YYYY-NN. */
+  id_fourteen: string
+  /** Month code YYYY-MM; NULL when the export left it empty. */
+  mes: string | null
+  frecuencia_catorcenal: number | null
+  frecuencia_mensual: number | null
+  exposicion_promedio_catorcenal: number | null
+  impactos_catorcenal: Count
+  alcance_vehiculos_catorcenal: number | null
+  impactos_mensuales: Count
+  alcance_mensual: number | null
+  impactos_mensuales_prom_min_max: Count
+  alcance_mensuales_prom_min_max: number | null
+  fecha_uso_inicio: CalendarDate | null
+  fecha_uso_fin: CalendarDate | null
+}
+
 export interface Database {
   companies: CompaniesTable
   users: UsersTable
   refresh_tokens: RefreshTokensTable
+  campaigns: CampaignsTable
+  campaign_periods: CampaignPeriodsTable
+  sites: SitesTable
+  campaign_site_periods: CampaignSitePeriodsTable
 }
 
 export type User = Selectable<UsersTable>
@@ -48,3 +150,8 @@ export type NewUser = Insertable<UsersTable>
 export type UserUpdate = Updateable<UsersTable>
 export type Company = Selectable<CompaniesTable>
 export type RefreshToken = Selectable<RefreshTokensTable>
+export type Campaign = Selectable<CampaignsTable>
+export type NewCampaign = Insertable<CampaignsTable>
+export type CampaignPeriod = Selectable<CampaignPeriodsTable>
+export type Site = Selectable<SitesTable>
+export type CampaignSitePeriod = Selectable<CampaignSitePeriodsTable>
