@@ -8,6 +8,8 @@ import { loggerOptions } from './logger.js'
 import errors from './plugins/errors.js'
 import database from './plugins/database.js'
 import security from './plugins/security.js'
+import httpsOnly from './plugins/https-only.js'
+import metrics from './plugins/metrics.js'
 import docs from './plugins/docs.js'
 import authentication from './plugins/authentication.js'
 import healthRoutes from './modules/health/routes.js'
@@ -58,10 +60,13 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   })
 
   // Order matters: errors first so every later plugin's failures become problem documents;
-  // docs before routes so @fastify/swagger sees every route as it is added.
+  // security (helmet) before https-only so a 426 still carries HSTS; metrics and docs before
+  // routes, since both learn the routes in onRoute as they are added.
   await app.register(errors)
   await app.register(security, { config })
+  await app.register(httpsOnly, { config })
   await app.register(database, { config, connection: options.connection })
+  await app.register(metrics, { config })
   await app.register(docs)
   await app.register(authentication, { config })
 

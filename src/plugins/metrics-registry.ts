@@ -1,0 +1,40 @@
+import type { IFastifyMetrics } from 'fastify-metrics'
+import type pg from 'pg'
+
+type PromClient = IFastifyMetrics['client']
+
+export type LoginOutcome = 'success' | 'failure'
+/** What happened to one CSV row: stored as given, stored after a documented repair, or refused. */
+export type ImportRowOutcome = 'inserted' | 'updated' | 'repaired' | 'rejected'
+
+/** The counters other features increment: a narrow interface, so label names and values are checked at compile time. */
+export type AppMetrics = {
+  loginAttempts: { inc: (labels: { outcome: LoginOutcome }, value?: number) => void }
+  refreshTokenReuse: { inc: (value?: number) => void }
+  /** `limit` names the limiter that refused, e.g. 'login' or 'global'. */
+  rateLimitRejections: { inc: (labels: { limit: string }, value?: number) => void }
+  importRows: { inc: (labels: { outcome: ImportRowOutcome }, value?: number) => void }
+}
+
+const POOL_GAUGES: Array<[string, string, (pool: pg.Pool) => number]> = [
+  ['db_pool_connections_in_use', 'Database connections checked out of the pool', (pool) => pool.totalCount - pool.idleCount],
+  ['db_pool_connections_idle', 'Open database connections waiting in the pool', (pool) => pool.idleCount],
+  ['db_pool_waiting_requests', 'Queries waiting for a free database connection', (pool) => pool.waitingCount]
+]
+
+/** Creates the service's metrics once, on fastify-metrics' own prom-client (never a second copy). */
+export function createAppMetrics (client: PromClient, pool: pg.Pool): AppMetrics {
+  // Gauges read the pool when scraped, so they cost nothing between scrapes.
+  for (const [name, help, read] of POOL_GAUGES) {
+    client.register.registerMetric(new client.Gauge({ name, help, registers: [], collect () { this.set(read(pool)) } }))
+  }
+  const loginAttempts = new client.Counter({ name: 'auth_login_attempts_total', help: 'Login attempts by outcome', labelNames: ['outcome'] as const })
+  const refreshTokenReuse = new client.Counter({ name: 'auth_refresh_token_reuse_total', help: 'Refresh tokens presented after rotation (the family is revoked)' })
+  const rateLimitRejections = new client.Counter({ name: 'rate_limit_rejections_total', help: 'Requests refused with 429, by limiter', labelNames: ['limit'] as const })
+  const importRows = new client.Counter({ name: 'import_rows_total', help: 'Imported CSV rows by outcome', labelNames: ['outcome'] as const })
+  // Zero-valued series exist from the start, so dashboards and alerts see 0 rather than "no data".
+  for (const outcome of ['success', 'failure'] as const) loginAttempts.inc({ outcome }, 0)
+  for (const outcome of ['inserted', 'updated', 'repaired', 'rejected'] as const) importRows.inc({ outcome }, 0)
+  refreshTokenReuse.inc(0)
+  return { loginAttempts, refreshTokenReuse, rateLimitRejections, importRows }
+}

@@ -1,0 +1,67 @@
+import { timingSafeEqual } from 'node:crypto'
+import fp from 'fastify-plugin'
+import metrics from 'fastify-metrics'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Config } from '../config.js'
+import { HttpProblem } from '../errors.js'
+import { createAppMetrics, type AppMetrics } from './metrics-registry.js'
+
+export type { AppMetrics, ImportRowOutcome, LoginOutcome } from './metrics-registry.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The service's own counters; other features increment them (e.g. `app.appMetrics.loginAttempts.inc({ outcome: 'success' })`). */
+    appMetrics: AppMetrics
+  }
+}
+
+// Probes, scrapes and the docs would drown the latency histogram and say nothing about the API.
+const EXCLUDED_ROUTES = [/^\/metrics/, /^\/health/, /^\/docs/]
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+
+function sameSecret (given: string, expected: string): boolean {
+  const a = Buffer.from(given)
+  const b = Buffer.from(expected)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+function bearerGuard (token: string) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const header = request.headers.authorization ?? ''
+    const given = header.startsWith('Bearer ') ? header.slice(7) : ''
+    if (sameSecret(given, token)) return
+    reply.header('www-authenticate', 'Bearer realm="metrics"')
+    throw new HttpProblem(401, 'GET /metrics needs "Authorization: Bearer <METRICS_TOKEN>".')
+  }
+}
+
+/**
+ * Prometheus exposition at GET /metrics: process metrics, a request-duration histogram by
+ * method, route pattern and status, DB pool gauges and the service's counters.
+ * Registered before the route modules: fastify-metrics learns the routes to time in onRoute.
+ */
+async function metricsPlugin (app: FastifyInstance, { config }: { config: Config }) {
+  await app.register(metrics.default, {
+    // Tests build many apps in one process; each build starts from an empty global registry.
+    clearRegisterOnInit: true,
+    defaultMetrics: { enabled: true },
+    endpoint: {
+      url: '/metrics',
+      method: 'GET',
+      schema: { hide: true },
+      logLevel: 'warn',
+      ...(config.METRICS_TOKEN ? { onRequest: bearerGuard(config.METRICS_TOKEN) } : {}),
+      handler: async () => {} // replaced by fastify-metrics with the exposition handler
+    },
+    routeMetrics: {
+      enabled: { histogram: true, summary: false },
+      // Only registered routes are timed, so unknown URLs never become series.
+      registeredRoutesOnly: true,
+      routeBlacklist: EXCLUDED_ROUTES,
+      overrides: { histogram: { buckets: LATENCY_BUCKETS } }
+    }
+  })
+  app.decorate('appMetrics', createAppMetrics(app.metrics.client, app.database.pool))
+}
+
+export default fp(metricsPlugin, { name: 'metrics', fastify: '5.x', dependencies: ['database', 'errors'] })

@@ -1,0 +1,70 @@
+import t from 'tap'
+import { buildTestApp } from '../helper.js'
+import { parseExposition, type Sample } from '../support/prometheus.js'
+
+const find = (samples: Sample[], name: string, labels: Record<string, string> = {}) =>
+  samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+
+t.test('GET /metrics exposes process, pool, service and request-duration series', async (t) => {
+  const app = await buildTestApp(t)
+  // A parametrised route like the campaigns module's, added the way route modules are.
+  app.get('/probe/:name', async (request) => ({ name: (request.params as { name: string }).name }))
+  await app.ready()
+
+  for (const name of ['alpha', 'beta', 'gamma']) t.equal((await app.inject(`/probe/${name}`)).statusCode, 200)
+  await app.inject('/health/live')
+  await app.inject('/does-not-exist')
+  app.appMetrics.loginAttempts.inc({ outcome: 'failure' })
+  app.appMetrics.rateLimitRejections.inc({ limit: 'login' })
+  app.appMetrics.importRows.inc({ outcome: 'repaired' }, 3)
+
+  const response = await app.inject('/metrics')
+  t.equal(response.statusCode, 200)
+  t.match(response.headers['content-type'], /^text\/plain; version=0\.0\.4/)
+  const { samples, types } = parseExposition(response.body)
+
+  t.ok(find(samples, 'process_cpu_user_seconds_total').length === 1, 'default process metrics')
+  t.ok(find(samples, 'nodejs_eventloop_lag_seconds').length === 1, 'default Node metrics')
+  t.equal(types.get('http_request_duration_seconds'), 'histogram')
+
+  const probe = find(samples, 'http_request_duration_seconds_count', { method: 'GET', route: '/probe/:name', status_code: '200' })
+  t.equal(probe.length, 1, 'one series for the route pattern')
+  t.equal(probe[0]?.value, 3, 'all three URLs counted in it')
+  const routes = new Set(find(samples, 'http_request_duration_seconds_count').map((s) => s.labels.route))
+  t.notOk([...routes].some((r) => /alpha|beta|gamma|does-not-exist/.test(r)), `no raw URL series (routes: ${[...routes].join(', ')})`)
+  t.notOk([...routes].some((r) => /^\/(health|metrics|docs)/.test(r)), 'health, metrics and docs are not timed')
+
+  for (const gauge of ['db_pool_connections_in_use', 'db_pool_connections_idle', 'db_pool_waiting_requests']) {
+    t.equal(types.get(gauge), 'gauge', gauge)
+    t.equal(find(samples, gauge).length, 1, `${gauge} has a value`)
+  }
+  t.equal(find(samples, 'auth_login_attempts_total', { outcome: 'success' })[0]?.value, 0, 'login successes start at 0')
+  t.equal(find(samples, 'auth_login_attempts_total', { outcome: 'failure' })[0]?.value, 1)
+  t.equal(find(samples, 'auth_refresh_token_reuse_total')[0]?.value, 0)
+  t.equal(find(samples, 'rate_limit_rejections_total', { limit: 'login' })[0]?.value, 1)
+  t.equal(find(samples, 'import_rows_total', { outcome: 'repaired' })[0]?.value, 3)
+  t.equal(find(samples, 'import_rows_total', { outcome: 'rejected' })[0]?.value, 0)
+})
+
+t.test('/metrics is hidden from the OpenAPI document', async (t) => {
+  const app = await buildTestApp(t)
+  const doc = (await app.inject('/docs/json')).json()
+  t.notOk(Object.keys(doc.paths).includes('/metrics'))
+})
+
+t.test('with METRICS_TOKEN, /metrics needs the bearer token', async (t) => {
+  const app = await buildTestApp(t, { METRICS_TOKEN: 'scrape-token-0123456789' })
+  const missing = await app.inject('/metrics')
+  t.equal(missing.statusCode, 401)
+  t.equal(missing.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.match(missing.headers['www-authenticate'], /^Bearer/)
+  t.equal((await app.inject({ url: '/metrics', headers: { authorization: 'Bearer wrong' } })).statusCode, 401)
+  const ok = await app.inject({ url: '/metrics', headers: { authorization: 'Bearer scrape-token-0123456789' } })
+  t.equal(ok.statusCode, 200)
+  t.ok(parseExposition(ok.body).samples.length > 0)
+})
+
+t.test('without METRICS_TOKEN, /metrics is public', async (t) => {
+  const app = await buildTestApp(t)
+  t.equal((await app.inject('/metrics')).statusCode, 200)
+})
