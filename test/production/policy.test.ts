@@ -1,0 +1,110 @@
+import { spawnSync } from 'node:child_process'
+import t from 'tap'
+import { buildTestApp, openTestDatabase } from '../helper.js'
+import { ROOT, TEST_DATABASE_URL } from '../support/database.js'
+
+const DASHBOARD = 'https://dashboard.example.com'
+const HSTS = 'max-age=31536000; includeSubDomains'
+
+/** The app as production builds it: ENV=production config, on the suite's test database. */
+async function productionApp (t: Parameters<typeof buildTestApp>[0], variables: Record<string, string> = {}) {
+  const connection = await openTestDatabase()
+  return buildTestApp(t, {
+    ENV: 'production',
+    FRONTEND_ORIGINS: `${DASHBOARD},https://admin.example.com`,
+    // Production refuses to load without a server URL; on PGlite the connection above is used instead.
+    DATABASE_URL: TEST_DATABASE_URL ?? 'postgres://unused@127.0.0.1:1/unused',
+    TRUST_PROXY: '127.0.0.1',
+    ...variables
+  }, { connection })
+}
+
+const viaProxy = (proto: string, extra: Record<string, string> = {}) => ({ 'x-forwarded-proto': proto, 'x-forwarded-for': '203.0.113.9', ...extra })
+
+t.test('plain HTTP behind the proxy gets 426 for every method, with HSTS', async (t) => {
+  const app = await productionApp(t)
+  for (const method of ['GET', 'POST', 'DELETE'] as const) {
+    const response = await app.inject({ method, url: '/metrics', headers: viaProxy('http') })
+    t.equal(response.statusCode, 426, method)
+    t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8')
+    t.match(response.json(), { status: 426, title: 'Upgrade Required', detail: /HTTPS only/ })
+    t.match(response.headers.upgrade, /^TLS/)
+    t.equal(response.headers['strict-transport-security'], HSTS)
+  }
+  t.equal((await app.inject({ url: '/docs/json' })).statusCode, 426, 'no X-Forwarded-Proto at all is plain HTTP too')
+})
+
+t.test('health probes pass over plain HTTP', async (t) => {
+  const app = await productionApp(t)
+  t.equal((await app.inject({ url: '/health', headers: viaProxy('http') })).statusCode, 200)
+  t.equal((await app.inject({ url: '/health/live' })).statusCode, 200)
+})
+
+t.test('HTTPS requests are served, and every response carries HSTS', async (t) => {
+  const app = await productionApp(t)
+  const ok = await app.inject({ url: '/health/live', headers: viaProxy('https') })
+  t.equal(ok.statusCode, 200)
+  t.equal(ok.headers['strict-transport-security'], HSTS)
+  const missing = await app.inject({ url: '/no-such-route', headers: viaProxy('https') })
+  t.equal(missing.statusCode, 404)
+  t.equal(missing.headers['strict-transport-security'], HSTS, 'problems too')
+  t.equal((await app.inject({ url: '/metrics', headers: viaProxy('https') })).statusCode, 200)
+})
+
+t.test('X-Forwarded-Proto from an untrusted address is ignored', async (t) => {
+  const app = await productionApp(t, { TRUST_PROXY: '10.0.0.1' })
+  const response = await app.inject({ url: '/metrics', headers: viaProxy('https') })
+  t.equal(response.statusCode, 426, 'the header came from 127.0.0.1, not from the trusted proxy')
+})
+
+t.test('CORS: exact origins with credentials; a foreign origin gets no ACAO', async (t) => {
+  const app = await productionApp(t)
+  const allowed = await app.inject({ url: '/health/live', headers: viaProxy('https', { origin: DASHBOARD }) })
+  t.equal(allowed.headers['access-control-allow-origin'], DASHBOARD)
+  t.equal(allowed.headers['access-control-allow-credentials'], 'true')
+  t.match(allowed.headers.vary, /Origin/)
+
+  const preflight = await app.inject({
+    method: 'OPTIONS',
+    url: '/health/live',
+    headers: viaProxy('https', { origin: DASHBOARD, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' })
+  })
+  t.equal(preflight.statusCode, 204)
+  t.equal(preflight.headers['access-control-allow-origin'], DASHBOARD)
+  t.equal(preflight.headers['access-control-allow-credentials'], 'true')
+
+  for (const origin of ['https://evil.example.com', 'https://dashboard.example.com.evil.net', 'http://dashboard.example.com', 'null']) {
+    const foreign = await app.inject({ url: '/health/live', headers: viaProxy('https', { origin }) })
+    t.equal(foreign.headers['access-control-allow-origin'], undefined, origin)
+  }
+})
+
+t.test('production without TRUST_PROXY cannot see the scheme, so it does not refuse (and warns at start-up)', async (t) => {
+  const app = await productionApp(t, { TRUST_PROXY: '' })
+  const response = await app.inject({ url: '/health/live', headers: viaProxy('http') })
+  t.equal(response.statusCode, 200)
+  t.equal(response.headers['strict-transport-security'], HSTS)
+})
+
+t.test('the server process refuses to start in production without its secrets, naming each setting', async (t) => {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ENV: 'production' }
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 })
+  t.not(result.status, 0, 'exits non-zero')
+  t.equal(result.signal, null, 'exits by itself, not killed by the timeout')
+  for (const name of ['SECRET_KEY', 'FRONTEND_ORIGINS', 'DATABASE_URL']) t.match(result.stderr, name)
+  t.match(result.stderr, /did not start/)
+})
+
+t.test('the server process refuses a hop-count TRUST_PROXY', async (t) => {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    ENV: 'production',
+    SECRET_KEY: 'k3Jd9-a8f7Hs0dJ2mZpQw4LrT6yUi1OpAsDfGhJkL0',
+    FRONTEND_ORIGINS: DASHBOARD,
+    DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused',
+    TRUST_PROXY: '1'
+  }
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 })
+  t.not(result.status, 0)
+  t.match(result.stderr, /TRUST_PROXY=1 is a hop count/)
+})
