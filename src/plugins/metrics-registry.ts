@@ -3,7 +3,8 @@ import type pg from 'pg'
 
 type PromClient = IFastifyMetrics['client']
 
-export type LoginOutcome = 'success' | 'failure'
+/** 'locked': refused by the per-account failed-login limit before the password was checked. */
+export type LoginOutcome = 'success' | 'failure' | 'locked'
 /** What happened to one CSV row: stored as given, stored after a documented repair, or refused. */
 export type ImportRowOutcome = 'inserted' | 'updated' | 'repaired' | 'rejected'
 
@@ -11,8 +12,8 @@ export type ImportRowOutcome = 'inserted' | 'updated' | 'repaired' | 'rejected'
 export type AppMetrics = {
   loginAttempts: { inc: (labels: { outcome: LoginOutcome }, value?: number) => void }
   refreshTokenReuse: { inc: (value?: number) => void }
-  /** `limit` names the limiter that refused, e.g. 'login' or 'global'. */
-  rateLimitRejections: { inc: (labels: { limit: string }, value?: number) => void }
+  /** `route` is the route pattern (never a raw URL); `scope` what was counted: the client IP or the account. */
+  rateLimitRejections: { inc: (labels: { route: string, scope: 'ip' | 'account' }, value?: number) => void }
   importRows: { inc: (labels: { outcome: ImportRowOutcome }, value?: number) => void }
 }
 
@@ -30,7 +31,7 @@ export function createAppMetrics (client: PromClient, pool: pg.Pool): AppMetrics
   }
   const loginAttempts = new client.Counter({ name: 'auth_login_attempts_total', help: 'Login attempts by outcome', labelNames: ['outcome'] as const })
   const refreshTokenReuse = new client.Counter({ name: 'auth_refresh_token_reuse_total', help: 'Refresh tokens presented after rotation (the family is revoked)' })
-  const rateLimitRejections = new client.Counter({ name: 'rate_limit_rejections_total', help: 'Requests refused with 429, by limiter', labelNames: ['limit'] as const })
+  const rateLimitRejections = new client.Counter({ name: 'rate_limit_rejections_total', help: 'Requests refused with 429, by route pattern and scope (ip or account)', labelNames: ['route', 'scope'] as const })
   const importRows = new client.Counter({ name: 'import_rows_total', help: 'Imported CSV rows by outcome', labelNames: ['outcome'] as const })
   // Zero-valued series exist from the start, so dashboards and alerts see 0 rather than "no data".
   for (const outcome of ['success', 'failure'] as const) loginAttempts.inc({ outcome }, 0)

@@ -5,8 +5,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../config.js'
 import { HttpProblem } from '../errors.js'
 import { createAppMetrics, type AppMetrics } from './metrics-registry.js'
+import { subscribeMetricChannels } from './metrics-events.js'
 
 export type { AppMetrics, ImportRowOutcome, LoginOutcome } from './metrics-registry.js'
+export { METRIC_CHANNELS } from './metrics-events.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -61,7 +63,10 @@ async function metricsPlugin (app: FastifyInstance, { config }: { config: Config
       overrides: { histogram: { buckets: LATENCY_BUCKETS } }
     }
   })
-  app.decorate('appMetrics', createAppMetrics(app.metrics.client, app.database.pool))
+  const appMetrics = createAppMetrics(app.metrics.client, app.database.pool)
+  const unsubscribe = subscribeMetricChannels(appMetrics)
+  app.addHook('onClose', async () => unsubscribe())
+  app.decorate('appMetrics', appMetrics)
 }
 
 export default fp(metricsPlugin, { name: 'metrics', fastify: '5.x', dependencies: ['database', 'errors'] })

@@ -1,4 +1,6 @@
+import diagnosticsChannel from 'node:diagnostics_channel'
 import t from 'tap'
+import { METRIC_CHANNELS } from '../../src/plugins/metrics.js'
 import { buildTestApp } from '../helper.js'
 import { parseExposition, type Sample } from '../support/prometheus.js'
 
@@ -15,7 +17,7 @@ t.test('GET /metrics exposes process, pool, service and request-duration series'
   await app.inject('/health/live')
   await app.inject('/does-not-exist')
   app.appMetrics.loginAttempts.inc({ outcome: 'failure' })
-  app.appMetrics.rateLimitRejections.inc({ limit: 'login' })
+  app.appMetrics.rateLimitRejections.inc({ route: '/auth/token', scope: 'ip' })
   app.appMetrics.importRows.inc({ outcome: 'repaired' }, 3)
 
   const response = await app.inject('/metrics')
@@ -41,7 +43,7 @@ t.test('GET /metrics exposes process, pool, service and request-duration series'
   t.equal(find(samples, 'auth_login_attempts_total', { outcome: 'success' })[0]?.value, 0, 'login successes start at 0')
   t.equal(find(samples, 'auth_login_attempts_total', { outcome: 'failure' })[0]?.value, 1)
   t.equal(find(samples, 'auth_refresh_token_reuse_total')[0]?.value, 0)
-  t.equal(find(samples, 'rate_limit_rejections_total', { limit: 'login' })[0]?.value, 1)
+  t.equal(find(samples, 'rate_limit_rejections_total', { route: '/auth/token', scope: 'ip' })[0]?.value, 1)
   t.equal(find(samples, 'import_rows_total', { outcome: 'repaired' })[0]?.value, 3)
   t.equal(find(samples, 'import_rows_total', { outcome: 'rejected' })[0]?.value, 0)
 })
@@ -67,4 +69,24 @@ t.test('with METRICS_TOKEN, /metrics needs the bearer token', async (t) => {
 t.test('without METRICS_TOKEN, /metrics is public', async (t) => {
   const app = await buildTestApp(t)
   t.equal((await app.inject('/metrics')).statusCode, 200)
+})
+
+t.test('events published on the diagnostics channels reach the counters, and stop after close', async (t) => {
+  const app = await buildTestApp(t)
+  const publish = (name: keyof typeof METRIC_CHANNELS, message: object) => diagnosticsChannel.channel(METRIC_CHANNELS[name]).publish(message)
+  publish('login', { outcome: 'success' })
+  publish('login', { outcome: 'locked' })
+  publish('refreshReuse', { userId: 1, familyId: 'f' })
+  publish('rateLimited', { route: '/auth/login', scope: 'account' })
+  publish('importRows', { outcome: 'inserted', count: 40 })
+  publish('importRows', { outcome: 'rejected' })
+  const { samples } = parseExposition((await app.inject('/metrics')).body)
+  t.equal(find(samples, 'auth_login_attempts_total', { outcome: 'success' })[0]?.value, 1)
+  t.equal(find(samples, 'auth_login_attempts_total', { outcome: 'locked' })[0]?.value, 1)
+  t.equal(find(samples, 'auth_refresh_token_reuse_total')[0]?.value, 1)
+  t.equal(find(samples, 'rate_limit_rejections_total', { route: '/auth/login', scope: 'account' })[0]?.value, 1)
+  t.equal(find(samples, 'import_rows_total', { outcome: 'inserted' })[0]?.value, 40)
+  t.equal(find(samples, 'import_rows_total', { outcome: 'rejected' })[0]?.value, 1)
+  await app.close()
+  t.notOk(diagnosticsChannel.channel(METRIC_CHANNELS.login).hasSubscribers, 'unsubscribed when the app closes')
 })
