@@ -19,10 +19,13 @@ async function productionApp (t: Parameters<typeof buildTestApp>[0], variables: 
   }, { connection })
 }
 
+// One production app serves the read-only checks below (each PGlite clone costs about a second).
+const shared = productionApp(t)
+
 const viaProxy = (proto: string, extra: Record<string, string> = {}) => ({ 'x-forwarded-proto': proto, 'x-forwarded-for': '203.0.113.9', ...extra })
 
 t.test('plain HTTP behind the proxy gets 426 for every method, with HSTS', async (t) => {
-  const app = await productionApp(t)
+  const app = await shared
   for (const method of ['GET', 'POST', 'DELETE'] as const) {
     const response = await app.inject({ method, url: '/metrics', headers: viaProxy('http') })
     t.equal(response.statusCode, 426, method)
@@ -35,13 +38,13 @@ t.test('plain HTTP behind the proxy gets 426 for every method, with HSTS', async
 })
 
 t.test('health probes pass over plain HTTP', async (t) => {
-  const app = await productionApp(t)
+  const app = await shared
   t.equal((await app.inject({ url: '/health', headers: viaProxy('http') })).statusCode, 200)
   t.equal((await app.inject({ url: '/health/live' })).statusCode, 200)
 })
 
 t.test('HTTPS requests are served, and every response carries HSTS', async (t) => {
-  const app = await productionApp(t)
+  const app = await shared
   const ok = await app.inject({ url: '/health/live', headers: viaProxy('https') })
   t.equal(ok.statusCode, 200)
   t.equal(ok.headers['strict-transport-security'], HSTS)
@@ -58,7 +61,7 @@ t.test('X-Forwarded-Proto from an untrusted address is ignored', async (t) => {
 })
 
 t.test('CORS: exact origins with credentials; a foreign origin gets no ACAO', async (t) => {
-  const app = await productionApp(t)
+  const app = await shared
   const allowed = await app.inject({ url: '/health/live', headers: viaProxy('https', { origin: DASHBOARD }) })
   t.equal(allowed.headers['access-control-allow-origin'], DASHBOARD)
   t.equal(allowed.headers['access-control-allow-credentials'], 'true')
