@@ -5,8 +5,8 @@ type PromClient = IFastifyMetrics['client']
 
 /** 'locked': refused by the per-account failed-login limit before the password was checked. */
 export type LoginOutcome = 'success' | 'failure' | 'locked'
-/** What happened to one CSV row: stored as given, stored after a documented repair, or refused. */
-export type ImportRowOutcome = 'inserted' | 'updated' | 'repaired' | 'rejected'
+/** What happened to one CSV row, counted once: loaded as given, loaded after a documented repair, an exact duplicate of a loaded row, or rejected (conflicts included). */
+export type ImportRowOutcome = 'loaded' | 'repaired' | 'duplicate' | 'rejected'
 
 /** The counters other features increment: a narrow interface, so label names and values are checked at compile time. */
 export type AppMetrics = {
@@ -35,7 +35,7 @@ export function createAppMetrics (client: PromClient, pool: pg.Pool): AppMetrics
   const importRows = new client.Counter({ name: 'import_rows_total', help: 'Imported CSV rows by outcome', labelNames: ['outcome'] as const })
   // Zero-valued series exist from the start, so dashboards and alerts see 0 rather than "no data".
   for (const outcome of ['success', 'failure'] as const) loginAttempts.inc({ outcome }, 0)
-  for (const outcome of ['inserted', 'updated', 'repaired', 'rejected'] as const) importRows.inc({ outcome }, 0)
+  for (const outcome of ['loaded', 'repaired', 'duplicate', 'rejected'] as const) importRows.inc({ outcome }, 0)
   refreshTokenReuse.inc(0)
   return { loginAttempts, refreshTokenReuse, rateLimitRejections, importRows }
 }
