@@ -37,6 +37,10 @@ export function serverOptions (config: Config, options: BuildOptions = {}): Fast
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     return503OnClosing: true,
+    // Start-up may migrate (MIGRATE_ON_START, or the embedded database): a replica waiting on
+    // another's migration lock, or PGlite initialising on a busy machine, takes longer than
+    // Fastify's default 10 s per plugin, which would crash the start with AVV_ERR_PLUGIN_EXEC_TIMEOUT.
+    pluginTimeout: 120_000,
     forceCloseConnections: 'idle',
     connectionTimeout: 60_000,
     requestTimeout: 120_000,
