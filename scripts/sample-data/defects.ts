@@ -121,8 +121,9 @@ export function injectSites (random: Random, c: Campaign, rows: OutRow[], plan: 
     for (const row of rows.filter((r) => r.fields[S.codigo_del_sitio] === code)) {
       row.fields[S.fecha_uso_inicio] = from
       row.fields[S.fecha_uso_fin] = to
-      note(row, 'usage-outside-flight', 'fecha_uso_inicio', null, from,
-        `usage ${from}..${to} outside the flight ${isoDate(c.start)}..${isoDate(c.end)}`)
+      const why = `usage ${from}..${to} outside the flight ${isoDate(c.start)}..${isoDate(c.end)}`
+      note(row, 'usage-outside-flight', 'fecha_uso_inicio', null, from, why)
+      note(row, 'usage-outside-flight', 'fecha_uso_fin', null, to, why)
     }
   }
   if (plan.duplicate === 'sites') duplicate(random, rows)
