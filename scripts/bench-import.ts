@@ -29,16 +29,24 @@ const HELP = `Usage: npm run bench:import -- [options]
 The database is migrated, a company "bench-<time>" receives the import; the COPY reference
 table is dropped afterwards. Peak RSS is this Node process's (not the server's).`
 
-const { values } = parseArgs({
-  options: {
-    rows: { type: 'string', default: '1000000' },
-    dir: { type: 'string' },
-    'with-defects': { type: 'boolean', default: false },
-    'keep-data': { type: 'boolean', default: false },
-    'database-url': { type: 'string' },
-    help: { type: 'boolean', default: false }
+function readArgs () {
+  try {
+    return parseArgs({
+      options: {
+        rows: { type: 'string', default: '1000000' },
+        dir: { type: 'string' },
+        'with-defects': { type: 'boolean', default: false },
+        'keep-data': { type: 'boolean', default: false },
+        'database-url': { type: 'string' },
+        help: { type: 'boolean', default: false }
+      }
+    })
+  } catch (error) {
+    return fail((error as Error).message)
   }
-})
+}
+
+const { values } = readArgs()
 if (values.help) {
   process.stdout.write(HELP + '\n')
   process.exit(0)

@@ -19,7 +19,7 @@ const HELP = `Usage: npm run generate:data -- [options]
   --clean                     no defects (and no duplicate or conflicting rows)
   --bom                       start each file with a UTF-8 byte order mark
   --crlf                      CRLF line ends (as the real exports have)
-  --out DIR                   output folder (default ./sample-data)
+  --out DIR                   output folder (default .data/sample-data, git-ignored)
   --help                      this text
 
 Writes bd_campanias_agrupado.csv, bd_campanias_periodos.csv, bd_campanias_sitios.csv and
@@ -44,23 +44,31 @@ function range (name: string, text: string, max: number): Range {
   return [min, top]
 }
 
-const { values } = parseArgs({
-  options: {
-    campaigns: { type: 'string' },
-    'sites-per-campaign': { type: 'string', default: '1-8' },
-    'periods-per-campaign': { type: 'string', default: '1-4' },
-    'site-rows': { type: 'string', default: '0' },
-    'site-pool': { type: 'string', default: '0' },
-    seed: { type: 'string', default: '1' },
-    'defect-rate': { type: 'string', default: '0.05' },
-    clean: { type: 'boolean', default: false },
-    bom: { type: 'boolean', default: false },
-    crlf: { type: 'boolean', default: false },
-    out: { type: 'string', default: 'sample-data' },
-    help: { type: 'boolean', default: false }
-  },
-  strict: true
-})
+function readArgs () {
+  try {
+    return parseArgs({
+      options: {
+        campaigns: { type: 'string' },
+        'sites-per-campaign': { type: 'string', default: '1-8' },
+        'periods-per-campaign': { type: 'string', default: '1-4' },
+        'site-rows': { type: 'string', default: '0' },
+        'site-pool': { type: 'string', default: '0' },
+        seed: { type: 'string', default: '1' },
+        'defect-rate': { type: 'string', default: '0.05' },
+        clean: { type: 'boolean', default: false },
+        bom: { type: 'boolean', default: false },
+        crlf: { type: 'boolean', default: false },
+        out: { type: 'string', default: '.data/sample-data' },
+        help: { type: 'boolean', default: false }
+      },
+      strict: true
+    })
+  } catch (error) {
+    return fail((error as Error).message)
+  }
+}
+
+const { values } = readArgs()
 
 if (values.help) {
   process.stdout.write(HELP + '\n')
