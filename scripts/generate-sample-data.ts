@@ -19,6 +19,7 @@ const HELP = `Usage: npm run generate:data -- [options]
   --clean                     no defects (and no duplicate or conflicting rows)
   --bom                       start each file with a UTF-8 byte order mark
   --crlf                      CRLF line ends (as the real exports have)
+  --no-final-newline          no line end after the last record (as the real exports end)
   --out DIR                   output folder (default .data/sample-data, git-ignored)
   --help                      this text
 
@@ -58,6 +59,7 @@ function readArgs () {
         clean: { type: 'boolean', default: false },
         bom: { type: 'boolean', default: false },
         crlf: { type: 'boolean', default: false },
+        'no-final-newline': { type: 'boolean', default: false },
         out: { type: 'string', default: '.data/sample-data' },
         help: { type: 'boolean', default: false }
       },
@@ -88,7 +90,8 @@ const options: GeneratorOptions = {
   defectRate,
   clean: values.clean,
   bom: values.bom,
-  crlf: values.crlf
+  crlf: values.crlf,
+  ...(values['no-final-newline'] ? { finalNewline: false } : {})
 }
 
 const out = path.resolve(values.out)

@@ -50,15 +50,21 @@ export class CsvWriter extends ChunkedWriter {
   /** The line the last record was written on; the header is line 1. */
   line = 1
 
-  constructor (path: string, header: readonly string[], private readonly eol: string, bom: boolean) {
+  // Each record is preceded by the line end, so the last one can go without (as in the real exports).
+  constructor (path: string, header: readonly string[], private readonly eol: string, bom: boolean, private readonly finalNewline = true) {
     super(path)
-    this.append((bom ? '\uFEFF' : '') + header.map(csvField).join(',') + eol)
+    this.append((bom ? '\uFEFF' : '') + header.map(csvField).join(','))
   }
 
   /** Appends one record and returns its line number (no field holds a line break, so record n is on line n + 1). */
   write (fields: readonly string[]): number {
-    this.append(fields.map(csvField).join(',') + this.eol)
+    this.append(this.eol + fields.map(csvField).join(','))
     this.rows++
     return ++this.line
+  }
+
+  override async close (): Promise<number> {
+    if (this.finalNewline) this.append(this.eol)
+    return super.close()
   }
 }

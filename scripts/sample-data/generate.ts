@@ -26,6 +26,8 @@ export type GeneratorOptions = {
   clean: boolean
   bom: boolean
   crlf: boolean
+  /** false: no line end after the last record, as the real exports end (absent = true). */
+  finalNewline?: boolean
 }
 
 export type GeneratorSummary = {
@@ -79,9 +81,9 @@ export async function generate (options: GeneratorOptions, outDir: string, progr
   const pool = new SitePool(options.seed, options.sitePool || Math.max(30, Math.ceil(Math.min(slots, 1e7) / 3)))
   const eol = options.crlf ? '\r\n' : '\n'
   const writers = {
-    campaigns: new CsvWriter(path.join(outDir, FILE_NAMES.campaigns), CAMPAIGN_COLUMNS, eol, options.bom),
-    periods: new CsvWriter(path.join(outDir, FILE_NAMES.periods), PERIOD_COLUMNS, eol, options.bom),
-    sites: new CsvWriter(path.join(outDir, FILE_NAMES.sites), SITE_COLUMNS, eol, options.bom)
+    campaigns: new CsvWriter(path.join(outDir, FILE_NAMES.campaigns), CAMPAIGN_COLUMNS, eol, options.bom, options.finalNewline ?? true),
+    periods: new CsvWriter(path.join(outDir, FILE_NAMES.periods), PERIOD_COLUMNS, eol, options.bom, options.finalNewline ?? true),
+    sites: new CsvWriter(path.join(outDir, FILE_NAMES.sites), SITE_COLUMNS, eol, options.bom, options.finalNewline ?? true)
   }
   const manifest = new ManifestWriter(path.join(outDir, 'manifest.json'), options)
   const plan = planner(defectRandom, options)

@@ -102,3 +102,15 @@ t.test('the committed manifest holds every defect class, and each entry matches 
     }
   }
 })
+
+t.test('--no-final-newline drops only the line end after the last record', async (t) => {
+  const root = t.testdir({ with: {}, without: {} })
+  const options: GeneratorOptions = { ...committed.options, campaigns: 5 }
+  await generate(options, path.join(root, 'with'))
+  await generate({ ...options, finalNewline: false }, path.join(root, 'without'))
+  for (const file of FILES.slice(0, 3)) {
+    const a = readFileSync(path.join(root, 'with', file), 'utf8')
+    const b = readFileSync(path.join(root, 'without', file), 'utf8')
+    t.equal(b + '\r\n', a, `${file}: same records, no trailing CRLF`)
+  }
+})
