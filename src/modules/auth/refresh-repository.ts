@@ -61,3 +61,41 @@ export async function revokeUserFamilies (db: Db, userId: number): Promise<numbe
     .where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst()
   return Number(result.numUpdatedRows)
 }
+
+/** Families that are dead for more than `days`: every token expired, or the family was revoked, before the cutoff. */
+function deadFamilies (db: Db, days: number) {
+  const cutoff = sql<Date>`now() - make_interval(days => ${days})`
+  return db.selectFrom('refresh_tokens').select('family_id').groupBy('family_id')
+    .having((eb) => eb.or([
+      eb(eb.fn.max('expires_at'), '<', cutoff),
+      eb(sql<boolean>`bool_and(revoked_at is not null and revoked_at < ${cutoff})`, '=', true)
+    ]))
+}
+
+export async function countDeadTokens (db: Db, days: number): Promise<{ tokens: number, families: number }> {
+  const row = await db.selectFrom('refresh_tokens')
+    .select((eb) => [eb.fn.countAll<number>().as('tokens'), eb.fn.count<number>('family_id').distinct().as('families')])
+    .where('family_id', 'in', deadFamilies(db, days))
+    .executeTakeFirstOrThrow()
+  return { tokens: Number(row.tokens), families: Number(row.families) }
+}
+
+/** Deletes at most `limit` tokens of dead families; short statements, so the table is never locked for long. */
+export async function deleteDeadTokensBatch (db: Db, days: number, limit: number): Promise<number> {
+  const result = await db.deleteFrom('refresh_tokens')
+    .where('id', 'in', db.selectFrom('refresh_tokens').select('id').where('family_id', 'in', deadFamilies(db, days)).limit(limit))
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
+// One fixed key: two cleanups at once would only repeat work, but the second one says so and stops.
+const CLEANUP_LOCK_KEY = 7_270_301
+
+export async function tryCleanupLock (db: Db): Promise<boolean> {
+  const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${CLEANUP_LOCK_KEY}) as locked`.execute(db)
+  return rows[0]?.locked === true
+}
+
+export async function releaseCleanupLock (db: Db): Promise<void> {
+  await sql`select pg_advisory_unlock(${CLEANUP_LOCK_KEY})`.execute(db)
+}
