@@ -24,13 +24,19 @@ export function hashPassword (password: string): Promise<string> {
 // A real hash of a random password, so an unknown email costs one verification like a known one.
 let dummyHash: Promise<string> | undefined
 
+const dummy = () => (dummyHash ??= hashPassword(crypto.randomUUID()))
+
+/** Computes the dummy hash at start-up, so even the first unknown-email login costs no extra hash. */
+export async function prepareDummyHash (): Promise<void> {
+  await dummy()
+}
+
 /**
  * Verifies `password` against `hash`; without a hash (unknown user) it verifies against a dummy
  * so both cases take about the same time, and answers false.
  */
 export async function verifyPassword (hash: string | undefined, password: string): Promise<boolean> {
-  dummyHash ??= hashPassword(crypto.randomUUID())
-  const target = hash ?? await dummyHash
+  const target = hash ?? await dummy()
   let ok = false
   try {
     ok = await argon2.verify(target, password)
