@@ -12,7 +12,9 @@ import httpsOnly from './plugins/https-only.js'
 import metrics from './plugins/metrics.js'
 import docs from './plugins/docs.js'
 import authentication from './plugins/authentication.js'
+import rateLimit from './plugins/rate-limit.js'
 import healthRoutes from './modules/health/routes.js'
+import authModule from './modules/auth/index.js'
 
 export type BuildOptions = {
   /** An open database connection to use instead of connecting from config (tests). */
@@ -73,8 +75,11 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(metrics, { config })
   await app.register(docs)
   await app.register(authentication, { config })
+  // Before the routes: it adds an onRoute hook that reads each route's config.rateLimit.
+  await app.register(rateLimit, { config })
 
   await app.register(healthRoutes, { timeoutMs: config.HEALTH_TIMEOUT_MS })
+  await app.register(authModule, { config })
 
   return app
 }

@@ -32,6 +32,7 @@ export const EnvSchema = Type.Object({
   ADMIN_EMAIL: Type.Optional(Type.String()),
   ADMIN_PASSWORD: Type.Optional(Type.String()),
   REDIS_URL: Type.Optional(Type.String()),
+  REDIS_KEY_PREFIX: Type.String({ default: 'campaign-analytics:' }),
   LOGIN_RATE_LIMIT_PER_IP: Type.Integer({ minimum: 1, default: 100 }),
   TRUST_PROXY: Type.Optional(Type.String()),
   METRICS_TOKEN: Type.Optional(Type.String()),

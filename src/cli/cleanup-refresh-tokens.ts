@@ -1,0 +1,70 @@
+// The deployment's cron job: deletes refresh tokens of dead families (see README "Refresh-token cleanup").
+import { parseArgs } from 'node:util'
+import { ConfigError, loadProcessConfig } from '../config.js'
+import { connectDatabase } from '../db/engine.js'
+import { cleanupRefreshTokens } from '../modules/auth/cleanup.js'
+
+const HELP = `Usage: npm run tokens:cleanup -- [--dry-run] [--older-than-days N] [--batch-size N]
+
+Deletes refresh tokens whose family expired or was revoked more than N days ago
+(rotated tokens of live families are kept: reuse detection needs them), in
+batches, on DATABASE_URL (or the embedded PGlite directory when it is unset).
+Safe when two copies run at once: the second one finds the lock held and stops.
+
+  --dry-run              count what would be deleted, delete nothing
+  --older-than-days N    grace period after expiry or revocation (default 7)
+  --batch-size N         tokens deleted per statement (default 1000)
+  --help                 show this text
+
+Exit status: 0 done (or another copy holds the lock), 1 failure, 2 bad arguments.`
+
+function positiveInteger (value: string | undefined, fallback: number, flag: string): number {
+  if (value === undefined) return fallback
+  const number = Number(value)
+  if (!Number.isSafeInteger(number) || number < 0) {
+    console.error(`${flag} must be a non-negative integer, got "${value}". See --help.`)
+    process.exit(2)
+  }
+  return number
+}
+
+let values
+try {
+  values = parseArgs({
+    options: {
+      'dry-run': { type: 'boolean' },
+      'older-than-days': { type: 'string' },
+      'batch-size': { type: 'string' },
+      help: { type: 'boolean', short: 'h' }
+    }
+  }).values
+} catch (error) {
+  console.error(`${(error as Error).message}. See --help.`)
+  process.exit(2)
+}
+if (values.help) {
+  console.log(HELP)
+  process.exit(0)
+}
+const olderThanDays = positiveInteger(values['older-than-days'], 7, '--older-than-days')
+const batchSize = Math.max(1, positiveInteger(values['batch-size'], 1000, '--batch-size'))
+const dryRun = values['dry-run'] === true
+
+try {
+  const connection = await connectDatabase(loadProcessConfig())
+  try {
+    const started = Date.now()
+    const onBatch = process.stdout.isTTY ? (deleted: number) => process.stdout.write(`\r${deleted} tokens deleted…`) : undefined
+    const result = await cleanupRefreshTokens(connection.db, { olderThanDays, dryRun, batchSize, onBatch })
+    if (onBatch) process.stdout.write('\n')
+    if (!result.locked) console.log('Another cleanup is running (advisory lock held): nothing done.')
+    else if (result.dryRun) console.log(`Dry run: ${result.tokens} tokens in ${result.families} families dead for more than ${olderThanDays} days would be deleted.`)
+    else console.log(`Deleted ${result.tokens} tokens of ${result.families} families dead for more than ${olderThanDays} days, in ${result.batches} batches, in ${Date.now() - started} ms.`)
+  } finally {
+    await connection.close()
+  }
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : `Cleanup failed: ${(error as Error).message}`)
+  console.error('Nothing is left half-done (each batch is its own statement); fix the cause and run it again.')
+  process.exit(1)
+}

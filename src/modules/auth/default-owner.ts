@@ -1,0 +1,58 @@
+import type { Kysely } from 'kysely'
+import type { Config } from '../../config.js'
+import type { Database } from '../../db/schema.js'
+import { hashPassword, passwordProblem } from './passwords.js'
+import { ensureCompany, findUserByEmail, insertUser } from './repository.js'
+import { normaliseEmail } from './service.js'
+
+/** Development defaults, documented in the README; production refuses them. */
+export const DEV_ADMIN_EMAIL = 'admin@example.com'
+export const DEV_ADMIN_PASSWORD = 'dev-only-admin-password'
+export const DEFAULT_COMPANY_NAME = 'Default company'
+const PRODUCTION_MIN_LENGTH = 12
+
+type Log = { info: (message: string) => void }
+
+export class DefaultOwnerError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'DefaultOwnerError'
+  }
+}
+
+/** The admin credentials to seed, or why they are refused (production demands real ones). */
+export function defaultOwnerCredentials (config: Pick<Config, 'isProduction' | 'ADMIN_EMAIL' | 'ADMIN_PASSWORD'>): { email: string, password: string } {
+  const email = normaliseEmail(config.ADMIN_EMAIL ?? (config.isProduction ? '' : DEV_ADMIN_EMAIL))
+  const password = config.ADMIN_PASSWORD ?? (config.isProduction ? '' : DEV_ADMIN_PASSWORD)
+  if (config.isProduction) {
+    if (!email || !password) throw new DefaultOwnerError('ADMIN_EMAIL and ADMIN_PASSWORD are required in production to create the default owner.')
+    if (password === DEV_ADMIN_PASSWORD || email === DEV_ADMIN_EMAIL) throw new DefaultOwnerError('ADMIN_EMAIL/ADMIN_PASSWORD still hold the development defaults: set real ones.')
+    if ([...password].length < PRODUCTION_MIN_LENGTH) throw new DefaultOwnerError(`ADMIN_PASSWORD is too weak: use at least ${PRODUCTION_MIN_LENGTH} characters in production.`)
+  }
+  if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw new DefaultOwnerError(`ADMIN_EMAIL "${email}" is not an email address.`)
+  const problem = passwordProblem(password, email)
+  if (problem) throw new DefaultOwnerError(`ADMIN_PASSWORD is refused: ${problem}`)
+  return { email, password }
+}
+
+/**
+ * Creates the default company and its owner unless a user with ADMIN_EMAIL exists (then nothing
+ * changes, not even the password): safe to run at every deploy.
+ */
+export async function ensureDefaultOwner (db: Kysely<Database>, config: Pick<Config, 'isProduction' | 'ADMIN_EMAIL' | 'ADMIN_PASSWORD'>, log?: Log): Promise<{ created: boolean, email: string }> {
+  const { email, password } = defaultOwnerCredentials(config)
+  if (await findUserByEmail(db, email)) {
+    log?.info(`Default owner ${email} already exists: unchanged.`)
+    return { created: false, email }
+  }
+  const passwordHash = await hashPassword(password)
+  const created = await db.transaction().execute(async (trx) => {
+    // Checked again inside the transaction; the unique index settles a race with a second seeder.
+    if (await findUserByEmail(trx, email)) return false
+    const companyId = await ensureCompany(trx, DEFAULT_COMPANY_NAME)
+    await insertUser(trx, { companyId, email, passwordHash, role: 'owner' })
+    return true
+  })
+  log?.info(created ? `Default owner ${email} created in "${DEFAULT_COMPANY_NAME}".` : `Default owner ${email} already exists: unchanged.`)
+  return { created, email }
+}

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { Config } from '../../config.js'
+import type { Database } from '../../db/schema.js'
+import type { AuthUser } from '../../plugins/authentication.js'
+import { HttpProblem } from '../../errors.js'
+import { publishRefreshReuse } from './events.js'
+import * as tokens from './refresh-repository.js'
+import { findUserById } from './repository.js'
+import { hashRefreshToken, looksLikeRefreshToken, newRefreshToken } from './tokens.js'
+
+export type SessionSettings = Pick<Config, 'REFRESH_TOKEN_EXPIRE_DAYS' | 'REFRESH_FAMILY_MAX_DAYS'>
+export type IssuedRefreshToken = { token: string, expiresAt: Date }
+export type RotatedSession = IssuedRefreshToken & { user: AuthUser }
+
+const invalidRefresh = () => new HttpProblem(401, 'The refresh token is missing, expired or revoked: log in again at POST /auth/token.')
+
+/** Starts a new family for a user who just logged in. */
+export async function startSession (db: Kysely<Database>, settings: SessionSettings, userId: number): Promise<IssuedRefreshToken> {
+  const token = newRefreshToken()
+  const row = await tokens.insertFirstToken(db, {
+    userId,
+    tokenHash: hashRefreshToken(token),
+    familyId: randomUUID(),
+    idleDays: settings.REFRESH_TOKEN_EXPIRE_DAYS,
+    familyDays: settings.REFRESH_FAMILY_MAX_DAYS
+  })
+  return { token, expiresAt: new Date(row.expires_at) }
+}
+
+/**
+ * Rotation (RFC 9700 §4.14.2): the presented token is claimed atomically and replaced by a child.
+ * A token that exists but was already used is a replay: the whole family is revoked.
+ */
+export async function rotateSession (db: Kysely<Database>, settings: SessionSettings, presented: unknown): Promise<RotatedSession> {
+  if (!looksLikeRefreshToken(presented)) throw invalidRefresh()
+  const tokenHash = hashRefreshToken(presented)
+  const outcome = await db.transaction().execute(async (trx) => {
+    const claimed = await tokens.claimToken(trx, tokenHash)
+    if (!claimed) {
+      const known = await tokens.findToken(trx, tokenHash)
+      if (known?.used_at && !known.revoked_at) {
+        await tokens.revokeFamily(trx, known.family_id)
+        return { kind: 'reuse', token: known } as const
+      }
+      return { kind: 'invalid' } as const
+    }
+    const user = await findUserById(trx, claimed.user_id)
+    if (!user?.is_active) {
+      await tokens.revokeFamily(trx, claimed.family_id)
+      return { kind: 'invalid' } as const
+    }
+    const token = newRefreshToken()
+    const child = await tokens.insertChildToken(trx, claimed, hashRefreshToken(token), settings.REFRESH_TOKEN_EXPIRE_DAYS)
+    return { kind: 'rotated', session: { token, expiresAt: new Date(child.expires_at), user: { id: user.id, companyId: user.company_id, role: user.role } } } as const
+  })
+  if (outcome.kind === 'reuse') {
+    publishRefreshReuse({ userId: outcome.token.user_id, familyId: outcome.token.family_id })
+    throw invalidRefresh()
+  }
+  if (outcome.kind === 'invalid') throw invalidRefresh()
+  return outcome.session
+}
+
+/** Logout: revokes the presented token's family, if the token is known at all. */
+export async function endSession (db: Kysely<Database>, presented: unknown): Promise<void> {
+  if (!looksLikeRefreshToken(presented)) return
+  const known = await tokens.findToken(db, hashRefreshToken(presented))
+  if (known) await tokens.revokeFamily(db, known.family_id)
+}
