@@ -90,3 +90,13 @@ t.test('events published on the diagnostics channels reach the counters, and sto
   await app.close()
   t.notOk(diagnosticsChannel.channel(METRIC_CHANNELS.login).hasSubscribers, 'unsubscribed when the app closes')
 })
+
+t.test('a failed login through the auth routes is counted', async (t) => {
+  const app = await buildTestApp(t)
+  const before = find(parseExposition((await app.inject('/metrics')).body).samples, 'auth_login_attempts_total', { outcome: 'failure' })[0]?.value ?? 0
+  const response = await app.inject({ method: 'POST', url: '/auth/token', payload: { email: 'nobody-here@example.com', password: 'Wrong-Password-1234' } })
+  t.equal(response.statusCode, 401)
+  const { samples } = parseExposition((await app.inject('/metrics')).body)
+  t.equal(find(samples, 'auth_login_attempts_total', { outcome: 'failure' })[0]?.value, before + 1)
+  t.equal(find(samples, 'http_request_duration_seconds_count', { method: 'POST', route: '/auth/token', status_code: '401' })[0]?.value, 1)
+})

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import t from 'tap'
-import { buildTestApp, openTestDatabase } from '../helper.js'
+import { buildTestApp, openTestDatabase, uniqueName } from '../helper.js'
 import { ROOT, TEST_DATABASE_URL } from '../support/database.js'
 
 const DASHBOARD = 'https://dashboard.example.com'
@@ -87,6 +87,31 @@ t.test('production without TRUST_PROXY cannot see the scheme, so it does not ref
   const response = await app.inject({ url: '/health/live', headers: viaProxy('http') })
   t.equal(response.statusCode, 200)
   t.equal(response.headers['strict-transport-security'], HSTS)
+})
+
+t.test('login from the dashboard behind the proxy: a Secure, HttpOnly, SameSite=None cookie with CORS credentials; never over HTTP', async (t) => {
+  const app = await shared
+  const email = `${uniqueName('prod-owner')}@example.com`.toLowerCase()
+  const credentials = { email, password: 'Tangerine-Violin-42' }
+  const headers = viaProxy('https', { origin: DASHBOARD })
+  t.equal((await app.inject({ method: 'POST', url: '/auth/register', headers, payload: credentials })).statusCode, 201)
+
+  const plain = await app.inject({ method: 'POST', url: '/auth/token', headers: viaProxy('http', { origin: DASHBOARD }), payload: credentials })
+  t.equal(plain.statusCode, 426, 'no login over plain HTTP')
+  t.equal(plain.headers['set-cookie'], undefined, 'so no cookie ever travels in clear')
+
+  const login = await app.inject({ method: 'POST', url: '/auth/token', headers, payload: credentials })
+  t.equal(login.statusCode, 200)
+  t.equal(login.headers['access-control-allow-origin'], DASHBOARD)
+  t.equal(login.headers['access-control-allow-credentials'], 'true')
+  t.equal(login.headers['strict-transport-security'], HSTS)
+  const cookie = String(login.headers['set-cookie'])
+  for (const attribute of [/^__Host-refresh_token=/, /; HttpOnly/, /; Secure/, /; SameSite=None/, /; Path=\//]) t.match(cookie, attribute)
+  t.notMatch(cookie, /Domain=/i)
+
+  const token = login.cookies.find((c) => c.name === '__Host-refresh_token')?.value as string
+  const refreshed = await app.inject({ method: 'POST', url: '/auth/refresh', headers, cookies: { '__Host-refresh_token': token } })
+  t.equal(refreshed.statusCode, 200, 'the cookie works for refresh through the proxy')
 })
 
 // Refusing to start without SECRET_KEY, FRONTEND_ORIGINS and DATABASE_URL is tested in test/server.test.ts.
