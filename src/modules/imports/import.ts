@@ -1,5 +1,7 @@
 import type { ConflictPolicy, ImportReport } from '../../../schemas/imports.js'
+import type { Kysely } from 'kysely'
 import type { DatabaseConnection } from '../../db/engine.js'
+import type { Database } from '../../db/schema.js'
 import { CAMPAIGN_STAGING, readCampaigns, type CampaignState, type CampaignVersion } from './campaigns-file.js'
 import type { FileKind } from './columns.js'
 import type { CsvSource } from './csv.js'
@@ -28,8 +30,10 @@ const PROGRESS_EVERY = 10_000
  * Imports the three exports for one company in ONE transaction on one client: campaigns first
  * (their totals drive the cross-checks), then periods, then the sites facts, streamed. On PGlite
  * (one connection) the caller must hold no other connection or transaction while this runs.
+ * Given a DatabaseConnection it loads staging with COPY; given a bare Kysely instance (a kysely-ctl
+ * seed) with multi-row INSERTs.
  */
-export async function importCampaignFiles (connection: DatabaseConnection, options: ImportOptions): Promise<ImportReport> {
+export async function importCampaignFiles (connection: DatabaseConnection | Kysely<Database>, options: ImportOptions): Promise<ImportReport> {
   const policy = options.conflictPolicy ?? 'reject'
   const partial = options.partial ?? false
   const sources = Object.fromEntries(Object.entries(options.files).map(([k, v]) => [k, typeof v === 'string' ? v : `(${k} stream)`])) as Record<FileKind, string>

@@ -2,7 +2,9 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
+import { CompiledQuery, type Kysely } from 'kysely'
 import type { DatabaseConnection } from '../../db/engine.js'
+import type { Database } from '../../db/schema.js'
 
 /**
  * One client holding the import's transaction, with bulk COPY into staging tables: the one
@@ -12,11 +14,17 @@ import type { DatabaseConnection } from '../../db/engine.js'
  */
 export type ImportSession = {
   query: <R extends Record<string, unknown> = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<{ rows: R[], rowCount: number }>
-  copy: (table: string, columns: string[], csv: string) => Promise<void>
+  copy: (table: string, columns: string[], rows: Row[]) => Promise<void>
   release: () => void
 }
 
-export async function openSession (connection: DatabaseConnection): Promise<ImportSession> {
+type Row = Array<string | null>
+const toCsv = (rows: Row[]) => rows.map((row) => row.map(csvField).join(',')).join('\n') + '\n'
+
+/** A DatabaseConnection gets COPY; a bare Kysely instance (what kysely-ctl hands a seed) gets multi-row INSERTs on one connection. */
+export async function openSession (target: DatabaseConnection | Kysely<Database>): Promise<ImportSession> {
+  if (!('pool' in target)) return openKyselySession(target)
+  const connection = target
   const client: pg.PoolClient = await connection.pool.connect()
   const query = async <R extends Record<string, unknown>>(text: string, params: unknown[] = []) => {
     const result = await client.query(text, params)
@@ -24,13 +32,40 @@ export async function openSession (connection: DatabaseConnection): Promise<Impo
   }
   const pglite = connection.pglite
   const copy = pglite
-    ? async (table: string, columns: string[], csv: string) => {
-      await pglite.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob' with (format csv)`, [], { blob: new Blob([csv]) })
+    ? async (table: string, columns: string[], rows: Row[]) => {
+      await pglite.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob' with (format csv)`, [], { blob: new Blob([toCsv(rows)]) })
     }
-    : async (table: string, columns: string[], csv: string) => {
-      await pipeline(Readable.from([csv]), client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin with (format csv)`)))
+    : async (table: string, columns: string[], rows: Row[]) => {
+      await pipeline(Readable.from([toCsv(rows)]), client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin with (format csv)`)))
     }
   return { query, copy, release: () => client.release() }
+}
+
+const MAX_PARAMETERS = 30_000
+
+/** Holds one Kysely connection open until release(): db.connection() only lends one inside a callback. */
+async function openKyselySession (db: Kysely<Database>): Promise<ImportSession> {
+  let release!: () => void
+  const released = new Promise<void>((resolve) => { release = resolve })
+  const session = await new Promise<ImportSession>((resolve, reject) => {
+    db.connection().execute(async (conn) => {
+      const query = async <R extends Record<string, unknown>>(text: string, params: unknown[] = []) => {
+        const result = await conn.executeQuery<R>(CompiledQuery.raw(text, params))
+        return { rows: result.rows, rowCount: Number(result.numAffectedRows ?? 0) }
+      }
+      const copy = async (table: string, columns: string[], rows: Row[]) => {
+        const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length))
+        for (let start = 0; start < rows.length; start += perStatement) {
+          const chunk = rows.slice(start, start + perStatement)
+          const tuples = chunk.map((_, r) => `(${columns.map((_, c) => `$${r * columns.length + c + 1}`).join(', ')})`)
+          await query(`insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')}`, chunk.flat())
+        }
+      }
+      resolve({ query, copy, release })
+      await released
+    }).catch(reject)
+  })
+  return session
 }
 
 /** A CSV field for COPY: NULL is an unquoted empty field; anything else is quoted when it must be. */
@@ -42,21 +77,21 @@ export function csvField (value: string | null): string {
 
 /** Buffers rows for one staging table and COPYs them in batches, so memory stays flat. */
 export class StagingWriter {
-  private buffer: string[] = []
+  private buffer: Row[] = []
   rows = 0
 
   constructor (private readonly session: ImportSession, readonly table: string, readonly columns: string[], private readonly batch = 20_000) {}
 
   async add (values: Array<string | null>): Promise<void> {
-    this.buffer.push(values.map(csvField).join(','))
+    this.buffer.push(values)
     this.rows++
     if (this.buffer.length >= this.batch) await this.flush()
   }
 
   async flush (): Promise<void> {
     if (this.buffer.length === 0) return
-    const csv = this.buffer.join('\n') + '\n'
+    const rows = this.buffer
     this.buffer = []
-    await this.session.copy(this.table, this.columns, csv)
+    await this.session.copy(this.table, this.columns, rows)
   }
 }
