@@ -46,6 +46,8 @@ export async function importCampaignFiles (connection: DatabaseConnection | Kyse
   try {
     await session.query('begin')
     open = true
+    // Two imports into one company at once would interleave their upserts: the second waits.
+    await session.query('select pg_advisory_xact_lock(727, $1::integer)', [options.companyId])
     await createStaging(session)
     const campaignStaging = new StagingWriter(session, CAMPAIGN_STAGING.table, CAMPAIGN_STAGING.columns)
     const campaigns = await readCampaigns(options.files.campaigns, report, campaignStaging, progress('campaigns'))
