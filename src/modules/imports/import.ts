@@ -48,6 +48,8 @@ export async function importCampaignFiles (connection: DatabaseConnection | Kyse
     open = true
     // Two imports into one company at once would interleave their upserts: the second waits.
     await session.query('select pg_advisory_xact_lock(727, $1::integer)', [options.companyId])
+    // A large import runs longer than the pool's per-statement limit, which guards API requests.
+    await session.query('set local statement_timeout = 0')
     await createStaging(session)
     const campaignStaging = new StagingWriter(session, CAMPAIGN_STAGING.table, CAMPAIGN_STAGING.columns)
     const campaigns = await readCampaigns(options.files.campaigns, report, campaignStaging, progress('campaigns'))
@@ -65,14 +67,14 @@ export async function importCampaignFiles (connection: DatabaseConnection | Kyse
     await siteStaging.flush()
     options.onProgress?.({ file: 'sites', rowsRead: report.report.files.sites.rowsRead, done: true })
 
-    const siteDuplicates = await findSiteConflicts(session, report, policy)
+    const sites = await findSiteConflicts(session, report, policy)
     const accepted = [...chosen.keys()].filter((name) => !report.rejectedCampaigns.has(name))
-    for (const d of siteDuplicates) if (!report.rejectedCampaigns.has(d.name)) report.duplicate('sites', d.line, d.duplicateOf)
+    for (const d of sites.duplicates) if (!report.rejectedCampaigns.has(d.name)) report.duplicate('sites', d.line, d.duplicateOf)
     await countRejectedRows(session, campaigns, report, options.reportLimit ?? 100_000)
     const acceptedStaging = new StagingWriter(session, 'import_accepted', ['name', 'line'])
     for (const name of accepted) await acceptedStaging.add([name, String(chosen.get(name)!.line)])
     await acceptedStaging.flush()
-    const counts = await countValid(session, policy)
+    const counts = await countValid(session, policy, { repeatedKeys: sites.repeatedKeys, rejectedCampaigns: campaigns.size > accepted.length })
     const files = report.report.files
     files.campaigns.rowsValid = accepted.length
     files.periods.rowsValid = counts.periods

@@ -17,16 +17,24 @@ export async function createStaging (session: ImportSession): Promise<void> {
   }
 }
 
+const attributeList = SITE_ATTRIBUTES.map((c) => `s.${c.name}`)
+const ATTRIBUTE_VALUES = `row(${attributeList.join(', ')})`
+const ROW_VALUES = `row(${[...attributeList, ...SITE_FACTS.map((c) => `s.${c.name}`)].join(', ')})::text`
+
 const order = (policy: ConflictPolicy) => policy === 'last' ? 'desc' : 'asc'
 
 export type SiteDuplicate = { name: string, line: number, duplicateOf: number }
 
 /** One key with different rows is a conflict; exact duplicate rows are returned, to be counted once their campaign is known to be kept. */
-export async function findSiteConflicts (session: ImportSession, report: ReportBuilder, policy: ConflictPolicy): Promise<SiteDuplicate[]> {
+export async function findSiteConflicts (session: ImportSession, report: ReportBuilder, policy: ConflictPolicy): Promise<{ duplicates: SiteDuplicate[], repeatedKeys: boolean }> {
   const duplicates: SiteDuplicate[] = []
+  await session.query('analyze import_site_rows')
+  // Keys seen more than once first (cheap), then the row values of those keys only.
   const { rows } = await session.query<{ name: string, codigo_del_sitio: string, id_fourteen: string, lines: number[], hashes: string[] }>(`
-    select name, codigo_del_sitio, id_fourteen, array_agg(line order by line) as lines, array_agg(row_hash order by line) as hashes
-    from import_site_rows group by 1, 2, 3 having count(*) > 1`)
+    select s.name, s.codigo_del_sitio, s.id_fourteen, array_agg(s.line order by s.line) as lines, array_agg(md5(${ROW_VALUES}) order by s.line) as hashes
+    from import_site_rows s join (select name, codigo_del_sitio, id_fourteen from import_site_rows group by 1, 2, 3 having count(*) > 1) k
+      on k.name = s.name and k.codigo_del_sitio = s.codigo_del_sitio and k.id_fourteen = s.id_fourteen
+    group by 1, 2, 3`)
   for (const group of rows) {
     const firstOf = new Map<string, number>()
     group.hashes.forEach((hash, i) => {
@@ -48,7 +56,7 @@ export async function findSiteConflicts (session: ImportSession, report: ReportB
   }
   const { rows: sites } = await session.query<{ codigo_del_sitio: string, lines: number[], names: string[] }>(`
     select codigo_del_sitio, array_agg(line order by line) as lines, array_agg(distinct name) as names
-    from (select codigo_del_sitio, site_hash, min(line) as line, min(name) as name from import_site_rows group by 1, 2) v
+    from (select codigo_del_sitio, min(line) as line, min(name) as name from import_site_rows s group by codigo_del_sitio, ${ATTRIBUTE_VALUES}) v
     group by 1 having count(*) > 1`)
   for (const site of sites) {
     const resolution = policy === 'reject' ? 'rejected' : `kept the attributes of the ${policy} row (--on-conflict ${policy})`
@@ -57,7 +65,7 @@ export async function findSiteConflicts (session: ImportSession, report: ReportB
     const { rows: users } = await session.query<{ name: string }>('select distinct name from import_site_rows where codigo_del_sitio = $1', [site.codigo_del_sitio])
     for (const { name } of users) report.rejectCampaign(name, `site ${site.codigo_del_sitio} has conflicting attributes (sites lines ${site.lines.join(', ')})`)
   }
-  return duplicates
+  return { duplicates, repeatedKeys: rows.length > 0 }
 }
 
 /** Rows of rejected campaigns that reached staging: counted and listed as rejected with their campaign's reason. */
@@ -78,11 +86,22 @@ const changed = (table: string, columns: string[]) => `(${columns.map((c) => `${
 
 export type MergeCounts = { periods: number, siteRows: number }
 
-/** Picks the winning site rows of accepted campaigns, then upserts everything and removes what the files no longer hold. */
-export async function countValid (session: ImportSession, policy: ConflictPolicy): Promise<MergeCounts> {
-  await session.query(`create temp table import_site_pick on commit drop as
-    select distinct on (s.name, s.codigo_del_sitio, s.id_fourteen) s.* from import_site_rows s join import_accepted a on a.name = s.name
-    order by s.name, s.codigo_del_sitio, s.id_fourteen, s.line ${order(policy)}`)
+/**
+ * Picks the winning site row of each key among accepted campaigns. The common case (no key twice,
+ * no campaign rejected) renames staging instead of copying a million rows.
+ */
+export async function countValid (session: ImportSession, policy: ConflictPolicy, shape: { repeatedKeys: boolean, rejectedCampaigns: boolean }): Promise<MergeCounts> {
+  if (!shape.repeatedKeys && !shape.rejectedCampaigns) {
+    await session.query('alter table import_site_rows rename to import_site_pick')
+  } else if (!shape.repeatedKeys) {
+    await session.query(`create temp table import_site_pick on commit drop as
+      select s.* from import_site_rows s join import_accepted a on a.name = s.name`)
+  } else {
+    await session.query(`create temp table import_site_pick on commit drop as
+      select distinct on (s.name, s.codigo_del_sitio, s.id_fourteen) s.* from import_site_rows s join import_accepted a on a.name = s.name
+      order by s.name, s.codigo_del_sitio, s.id_fourteen, s.line ${order(policy)}`)
+  }
+  await session.query('analyze import_site_pick')
   const { rows: [counts] } = await session.query<{ periods: number, site_rows: number }>(`select
     (select count(*)::integer from import_periods p join import_accepted a on a.name = p.name) as periods,
     (select count(*)::integer from import_site_pick) as site_rows`)

@@ -78,20 +78,30 @@ export function csvField (value: string | null): string {
 /** Buffers rows for one staging table and COPYs them in batches, so memory stays flat. */
 export class StagingWriter {
   private buffer: Row[] = []
+  /** The batch being copied while the next one is parsed: reading and loading overlap. */
+  private inFlight: Promise<void> = Promise.resolve()
   rows = 0
 
   constructor (private readonly session: ImportSession, readonly table: string, readonly columns: string[], private readonly batch = 20_000) {}
 
-  async add (values: Array<string | null>): Promise<void> {
+  add (values: Array<string | null>): Promise<void> | undefined {
     this.buffer.push(values)
     this.rows++
-    if (this.buffer.length >= this.batch) await this.flush()
+    return this.buffer.length >= this.batch ? this.send() : undefined
+  }
+
+  /** Waits for the previous batch (so at most two are in memory), then starts this one without waiting for it. */
+  private async send (): Promise<void> {
+    const rows = this.buffer
+    this.buffer = []
+    await this.inFlight
+    const copying = this.session.copy(this.table, this.columns, rows)
+    copying.catch(() => {}) // surfaced by the next send() or flush()
+    this.inFlight = copying
   }
 
   async flush (): Promise<void> {
-    if (this.buffer.length === 0) return
-    const rows = this.buffer
-    this.buffer = []
-    await this.session.copy(this.table, this.columns, rows)
+    if (this.buffer.length > 0) await this.send()
+    await this.inFlight
   }
 }

@@ -2,16 +2,17 @@ import type { CampaignState, CampaignVersion } from './campaigns-file.js'
 import { SITE_ATTRIBUTES, SITE_FACTS } from './columns.js'
 import { readExport, type CsvSource } from './csv.js'
 import type { ReportBuilder } from './report.js'
-import { headerWarnings, parseColumns, rowHash, SQL_TYPES } from './rows.js'
+import { headerWarnings, parseColumns, SQL_TYPES } from './rows.js'
 import type { StagingWriter } from './session.js'
 
 // File 3 is the large one: each row is validated and COPYed to staging as it streams; only
-// per-campaign state is kept. Duplicates and conflicts are found afterwards in SQL (merge.ts).
+// per-campaign state is kept. Duplicates and conflicts are found afterwards in SQL (merge.ts), by
+// comparing the parsed values: rows that differ only in how a number is printed (0.5, 0.50) are duplicates.
 
 export const SITE_STAGING = {
   table: 'import_site_rows',
-  columns: ['line', 'name', 'row_hash', 'site_hash', 'codigo_del_sitio', ...SITE_ATTRIBUTES.map((s) => s.name), ...SITE_FACTS.map((s) => s.name)],
-  types: ['integer', 'text', 'text', 'text', 'text', ...SITE_ATTRIBUTES.map((s) => SQL_TYPES[s.kind]), ...SITE_FACTS.map((s) => SQL_TYPES[s.kind])]
+  columns: ['line', 'name', 'codigo_del_sitio', ...SITE_ATTRIBUTES.map((s) => s.name), ...SITE_FACTS.map((s) => s.name)],
+  types: ['integer', 'text', 'text', ...SITE_ATTRIBUTES.map((s) => SQL_TYPES[s.kind]), ...SITE_FACTS.map((s) => SQL_TYPES[s.kind])]
 }
 
 export async function readSites (source: CsvSource, campaigns: Map<string, CampaignState>, chosen: Map<string, CampaignVersion>, report: ReportBuilder, staging: StagingWriter, progress: (rows: number) => void): Promise<void> {
@@ -46,10 +47,7 @@ export async function readSites (source: CsvSource, campaigns: Map<string, Campa
         message: `site ${code} is used ${values.fecha_uso_inicio}..${values.fecha_uso_fin}, outside the campaign flight ${flight.fechaInicio}..${flight.fechaFin}: stored as exported`
       })
     }
-    const attributes = SITE_ATTRIBUTES.map((s) => row.cells[s.name])
-    await staging.add([
-      String(row.line), name, rowHash(row.raw), rowHash(attributes), code,
-      ...SITE_ATTRIBUTES.map((s) => values[s.name]), ...SITE_FACTS.map((s) => values[s.name])
-    ])
+    const sending = staging.add([String(row.line), name, code, ...SITE_ATTRIBUTES.map((s) => values[s.name]), ...SITE_FACTS.map((s) => values[s.name])])
+    if (sending) await sending
   }
 }
