@@ -155,3 +155,35 @@ t.test('the seed path (a bare Kysely instance, multi-row INSERT staging) loads t
   ]
   t.same(strip(await dumpCompany(connection, companyId)), strip(await dumpCompany(connection, other)))
 })
+
+t.test('one site code with different attributes is a conflict for every campaign using it', async (t) => {
+  const companyId = await newCompany(connection)
+  const a = cleanExport('attr-a')
+  const b = cleanExport('attr-b')
+  b.sites = b.sites.map((s) => ({ ...s, codigo_del_sitio: 'attr-a-SITE-1', estado: 'Jalisco' }))
+  const data = { campaigns: [...a.campaigns, ...b.campaigns], periods: [...a.periods, ...b.periods], sites: [...a.sites, ...b.sites] }
+  const rejected = await runImport(connection, companyId, data, { partial: true })
+  t.match(rejected.conflicts, [{ file: 'sites', key: 'attr-a-SITE-1', lines: [2, 4], columns: ['(site attributes)'], resolution: 'rejected' }])
+  t.same(rejected.campaigns.rejected.map((c) => c.name), ['attr-a', 'attr-b'])
+  t.equal(rejected.files.sites.rowsRejected, 4)
+  t.same((await dumpCompany(connection, companyId)).sites, [])
+
+  const kept = await runImport(connection, companyId, data, { conflictPolicy: 'last' })
+  t.equal(kept.committed, true)
+  t.same((await dumpCompany(connection, companyId)).sites.map((s) => s.estado), ['Jalisco'])
+})
+
+t.test('rows of a campaign whose own row was rejected say so', async (t) => {
+  const companyId = await newCompany(connection)
+  const data = cleanExport('badrow')
+  data.campaigns[0] = campaign('badrow', { fecha_inicio: '2025-03-01' })
+  const report = await runImport(connection, companyId, data)
+  t.match(report.rejections, [
+    { file: 'campaigns', line: 2, campaign: 'badrow', reason: 'fecha_inicio 2025-03-01 is after fecha_fin 2025-02-28' },
+    { file: 'periods', line: 2, campaign: 'badrow', reason: /^campaign badrow rejected: campaigns line 2: fecha_inicio/ },
+    { file: 'periods', line: 3, campaign: 'badrow' },
+    { file: 'sites', line: 2, campaign: 'badrow' },
+    { file: 'sites', line: 3, campaign: 'badrow' }
+  ])
+  t.equal(report.rejections.length, 5)
+})

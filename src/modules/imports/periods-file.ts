@@ -28,7 +28,7 @@ export async function readPeriods (source: CsvSource, campaigns: Map<string, Cam
     const name = row.cells.name
     const state = campaigns.get(name)
     if (!state) {
-      report.reject({ file: 'periods', line: row.line, reason: name ? `campaign "${name}" is not in the campaigns file` : 'name is empty' })
+      report.reject({ file: 'periods', line: row.line, ...report.unknownCampaign(name) })
       continue
     }
     state.lines.periods.push(row.line)

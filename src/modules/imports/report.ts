@@ -69,6 +69,14 @@ export class ReportBuilder {
     else if (reasons.length < 20 && !reasons.includes(reason)) reasons.push(reason)
   }
 
+  /** Why a row naming this campaign cannot be stored when the campaign has no valid row. */
+  unknownCampaign (name: string): { campaign?: string, reason: string } {
+    if (!name) return { reason: 'name is empty' }
+    const rejected = this.rejectedCampaigns.get(name)
+    if (rejected) return { campaign: name, reason: `campaign ${name} rejected: ${rejected[0]}` }
+    return { reason: `campaign "${name}" is not in the campaigns file` }
+  }
+
   get rejectedRows (): number {
     const { campaigns, periods, sites } = this.report.files
     return campaigns.rowsRejected + periods.rowsRejected + sites.rowsRejected

@@ -23,7 +23,7 @@ export async function readSites (source: CsvSource, campaigns: Map<string, Campa
     progress(stats.rowsRead)
     const name = row.cells.name
     if (!campaigns.has(name)) {
-      report.reject({ file: 'sites', line: row.line, reason: name ? `campaign "${name}" is not in the campaigns file` : 'name is empty' })
+      report.reject({ file: 'sites', line: row.line, ...report.unknownCampaign(name) })
       continue
     }
     const code = row.cells.codigo_del_sitio
