@@ -90,9 +90,15 @@ t.test('a failure mid-file leaves no trace, not even of the files read before it
   const changed = cleanExport('atomic')
   changed.campaigns = [campaign('atomic', { alcance: '1' }), campaign('atomic-new')]
   const header = csv(SITE_HEADER, changed.sites)
-  const failing = new Readable({ read () {} })
-  failing.push(header)
-  setTimeout(() => failing.destroy(new Error('connection to the upload lost')), 50)
+  // The header and two rows arrive, then the upload breaks.
+  let sent = false
+  const failing = new Readable({
+    read () {
+      if (!sent) this.push(header)
+      else this.destroy(new Error('connection to the upload lost'))
+      sent = true
+    }
+  })
   const files = { ...streams(changed), sites: failing }
   await t.rejects(importCampaignFiles(connection, { companyId, files }), { name: 'ImportFileError', message: /sites file: connection to the upload lost/ })
   t.same(await dumpCompany(connection, companyId), before)

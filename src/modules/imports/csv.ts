@@ -31,6 +31,8 @@ export type CsvSource = Readable | string
  */
 export async function * readExport (file: FileKind, source: CsvSource, onHeader: (header: CsvHeader) => void): AsyncGenerator<CsvRow> {
   const input = typeof source === 'string' ? createReadStream(source) : source
+  // A stream that failed before we got it would never end the parser below.
+  if (input.destroyed) throw new ImportFileError(file, input.errored ? input.errored.message : 'the stream was closed before it was read')
   const parser = input.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }))
   input.on('error', (error: Error) => parser.destroy(error))
   let indexes: Array<[string, number]> | undefined
