@@ -1,7 +1,7 @@
 import t from 'tap'
 import { confirms, decide, interpret, readImpact, tolerance, type Value } from '../../src/modules/imports/cross-check.js'
 import { normaliseHeader } from '../../src/modules/imports/columns.js'
-import { dateSerial, parseAvailability, parseCount, parsePeriodCode, parseShare } from '../../src/modules/imports/values.js'
+import { dateSerial, parseAvailability, parseCount, parseDate, parsePeriodCode, parseShare, parseSmallCount, parseText } from '../../src/modules/imports/values.js'
 
 t.test('a date printed in an integer column is its exact day serial from 1899-12-30, for any year', async (t) => {
   t.equal(dateSerial('1899-12-30'), 0)
@@ -29,6 +29,12 @@ t.test('integer, share, availability and period cells are validated, never guess
   t.equal(parsePeriodCode('2025-13', 'mensual').ok, false)
   t.equal(parsePeriodCode('2025-13', 'catorcenal').ok, true, 'the campaign type decides what a code means')
   t.equal(parsePeriodCode('2025-27', 'catorcenal').ok, false)
+  // What the database would refuse is rejected here, so one bad cell cannot fail the whole run.
+  t.equal(parseDate('0000-01-01').ok, false)
+  t.equal(parseDate('2024-02-29').ok, true)
+  t.equal(parseText('x'.repeat(201)).ok, false)
+  t.equal(parseSmallCount('2147483648').ok, false)
+  t.same(parseSmallCount('2147483647'), { ok: true, value: '2147483647' })
 })
 
 t.test('headers compare without BOM, case, blanks or accents', async (t) => {

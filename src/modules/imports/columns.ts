@@ -2,7 +2,7 @@
 // the file is refused when its header lacks it. An optional column that is absent is stored as
 // unknown (NULL), with a warning; it is never filled in.
 
-export type ColumnKind = 'text' | 'count' | 'number' | 'share' | 'date' | 'type' | 'availability' | 'periods' | 'period' | 'month' | 'catorcena'
+export type ColumnKind = 'text' | 'count' | 'smallCount' | 'number' | 'share' | 'date' | 'type' | 'availability' | 'periods' | 'period' | 'month' | 'catorcena'
 export type ColumnSpec = { name: string, kind: ColumnKind, required?: boolean }
 export type FileKind = 'campaigns' | 'periods' | 'sites'
 
@@ -23,7 +23,7 @@ export const HOURS = Array.from({ length: 24 }, (_, hour) => `hourly_vehicle_cou
 
 export const CAMPAIGN_COLUMNS: ColumnSpec[] = [
   { name: 'name', kind: 'text', required: true },
-  { name: 'sites', kind: 'count' },
+  { name: 'sites', kind: 'smallCount' },
   { name: 'periods', kind: 'periods' },
   { name: 'tipo_campania', kind: 'type', required: true },
   { name: 'fecha_inicio', kind: 'date', required: true },
@@ -35,7 +35,7 @@ export const CAMPAIGN_COLUMNS: ColumnSpec[] = [
   { name: 'frecuencia_promedio', kind: 'number' },
   { name: 'alcance', kind: 'count' },
   ...shares(CAMPAIGN_SHARES),
-  ...HOURS.map((name): ColumnSpec => ({ name, kind: 'count' }))
+  ...HOURS.map((name): ColumnSpec => ({ name, kind: 'smallCount' }))
 ]
 
 export const PERIOD_COLUMNS: ColumnSpec[] = [

@@ -3,13 +3,14 @@ import type { ReportBuilder } from './report.js'
 import type { ColumnKind, ColumnSpec, FileKind } from './columns.js'
 import type { CsvHeader, CsvRow } from './csv.js'
 import {
-  parseAvailability, parseCampaignType, parseCount, parseDate, parseNonNegative, parsePeriodCode, parseShare, parseText, type Parsed
+  parseAvailability, parseCampaignType, parseCount, parseDate, parseSmallCount, parseNonNegative, parsePeriodCode, parseShare, parseText, type Parsed
 } from './values.js'
 
 /** The staging column type of each kind (values reach staging already validated). */
 export const SQL_TYPES: Record<ColumnKind, string> = {
   text: 'text',
   count: 'bigint',
+  smallCount: 'integer',
   number: 'double precision',
   share: 'double precision',
   date: 'date',
@@ -24,6 +25,7 @@ export const SQL_TYPES: Record<ColumnKind, string> = {
 export function parseCell (kind: ColumnKind, raw: string): Parsed {
   switch (kind) {
     case 'count': return parseCount(raw)
+    case 'smallCount': return parseSmallCount(raw)
     case 'number': return parseNonNegative(raw)
     case 'share': return parseShare(raw)
     case 'date': return parseDate(raw)

@@ -69,13 +69,25 @@ export function parseShare (raw: string): Parsed {
 export function parseDate (raw: string): Parsed {
   if (raw === '') return ok(null)
   const match = DATE.exec(raw)
-  if (!match || !isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3]))) return fail(`"${raw}" is not a date YYYY-MM-DD`)
+  if (!match || Number(match[1]) < 1 || !isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3]))) return fail(`"${raw}" is not a date YYYY-MM-DD`)
   return ok(raw)
 }
 
+const MAX_TEXT = 200
+
 export function parseText (raw: string): Parsed {
   const value = raw.trim()
+  if (value.length > MAX_TEXT) return fail(`text longer than ${MAX_TEXT} characters`)
   return ok(value === '' ? null : value)
+}
+
+const MAX_INTEGER = 2147483647
+
+/** A count stored in a 32-bit integer column (site counts, hourly vehicles). */
+export function parseSmallCount (raw: string): Parsed {
+  const parsed = parseCount(raw)
+  if (!parsed.ok || parsed.value === null) return parsed
+  return Number(parsed.value) <= MAX_INTEGER ? parsed : fail(`${parsed.value} is too large for this column (at most ${MAX_INTEGER})`)
 }
 
 export function parseCampaignType (raw: string): Parsed {
