@@ -60,8 +60,10 @@ export async function up (db: Kysely<any>): Promise<void> {
     .addColumn('company_id', 'bigint', (c) => c.notNull())
     .addColumn('campaign_id', 'bigint', (c) => c.notNull())
     .addColumn('period', 'text', (c) => c.notNull().check(sql`period ~ '^[0-9]{4}-[0-9]{2}$'`))
-    .addColumn('impactos_periodo_personas', 'bigint', (c) => c.check(NON_NEGATIVE('impactos_periodo_personas')))
-    .addColumn('impactos_periodo_vehiculos', 'bigint', (c) => c.check(NON_NEGATIVE('impactos_periodo_vehiculos')))
+    // numeric, not bigint: a period's impacts are exported as fractions (8426029.746377468) and
+    // must be stored as printed, neither rounded nor truncated.
+    .addColumn('impactos_periodo_personas', 'numeric', (c) => c.check(NON_NEGATIVE('impactos_periodo_personas')))
+    .addColumn('impactos_periodo_vehiculos', 'numeric', (c) => c.check(NON_NEGATIVE('impactos_periodo_vehiculos')))
     .addPrimaryKeyConstraint('campaign_periods_pkey', ['company_id', 'campaign_id', 'period'])
     .addForeignKeyConstraint('campaign_periods_campaign_fkey', ['company_id', 'campaign_id'], 'campaigns', ['company_id', 'id'], (fk) => fk.onDelete('cascade'))
     .execute()

@@ -67,7 +67,7 @@ export const DATABASE_COLUMNS = {
     updated_at: 'timestamp with time zone'
   },
   campaign_periods: {
-    company_id: 'bigint', campaign_id: 'bigint', period: 'text', impactos_periodo_personas: 'bigint', impactos_periodo_vehiculos: 'bigint'
+    company_id: 'bigint', campaign_id: 'bigint', period: 'text', impactos_periodo_personas: 'numeric', impactos_periodo_vehiculos: 'numeric'
   },
   sites: {
     company_id: 'bigint',

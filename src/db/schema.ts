@@ -83,8 +83,9 @@ export interface CampaignPeriodsTable {
   company_id: number
   campaign_id: number
   period: string
-  impactos_periodo_personas: Count
-  impactos_periodo_vehiculos: Count
+  /** numeric: may carry a fraction as exported (pg parses numeric to a JS number). */
+  impactos_periodo_personas: number | null
+  impactos_periodo_vehiculos: number | null
 }
 
 export interface SitesTable {

@@ -1,0 +1,35 @@
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import type { Kysely } from 'kysely'
+import type { DatabaseConnection } from '../../src/db/engine.js'
+import type { Database } from '../../src/db/schema.js'
+import { FILE_NAMES, findOrCreateCompany, importCampaignFiles, summarise, type FileKind } from '../../src/modules/imports/index.js'
+import type { ImportReport } from '../../schemas/imports.js'
+
+// Loads the project's generated sample data (db/seeds/data, the three export formats) into the
+// default company through the importer, so the seed exercises the same repairs a customer file
+// does. Re-runnable: the importer upserts by natural key.
+
+export const SAMPLE_DATA_DIR = fileURLToPath(new URL('./data', import.meta.url))
+
+/** Until the auth module's ensureDefaultOwner provides it, the default company is found or created by this name. */
+export const DEFAULT_COMPANY_NAME = 'Default company'
+
+export async function seedSampleCampaigns (target: DatabaseConnection | Kysely<Database>, options: { companyId?: number, dir?: string } = {}): Promise<ImportReport | undefined> {
+  const dir = options.dir ?? SAMPLE_DATA_DIR
+  const files = Object.fromEntries(Object.entries(FILE_NAMES).map(([kind, name]) => [kind, `${dir}/${name}`])) as Record<FileKind, string>
+  if (!Object.values(files).every((file) => existsSync(file))) {
+    console.warn(`Sample campaigns not seeded: ${dir} does not hold ${Object.values(FILE_NAMES).join(', ')} (run scripts/generate-sample-data.ts).`)
+    return undefined
+  }
+  const db = 'pool' in target ? target.db : target
+  const companyId = options.companyId ?? (await findOrCreateCompany(db, DEFAULT_COMPANY_NAME)).id
+  // The sample data carries every defect class on purpose, including a conflict: keep the last
+  // version and store the valid campaigns, as the report explains.
+  return importCampaignFiles(target, { companyId, files, partial: true, conflictPolicy: 'last' })
+}
+
+export async function seed (db: Kysely<any>): Promise<void> {
+  const report = await seedSampleCampaigns(db as Kysely<Database>)
+  if (report) console.log(summarise(report))
+}

@@ -1,0 +1,105 @@
+// Imports a customer's three CSV exports into one company: `npm run import -- --company NAME --dir PATH`.
+import { writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { ConfigError, loadProcessConfig } from '../config.js'
+import { connectDatabase } from '../db/engine.js'
+import { migrateToLatest } from '../db/migrator.js'
+import { FILE_NAMES, findOrCreateCompany, ImportFileError, importCampaignFiles, summarise, type FileKind } from '../modules/imports/index.js'
+
+const HELP = `Usage: npm run import -- --company NAME (--dir PATH | --campaigns F --periods F --sites F) [options]
+
+Imports the three exports (${Object.values(FILE_NAMES).join(', ')}) into the company
+NAME (created when it does not exist) on DATABASE_URL, or on the embedded database when unset.
+The whole run is one transaction: by default, if any row is rejected NOTHING is stored.
+
+  --company NAME         the company (tenant) that owns the campaigns (required)
+  --dir PATH             folder holding the three files under their export names
+  --campaigns FILE       the campaigns file (overrides --dir)
+  --periods FILE         the periods file (overrides --dir)
+  --sites FILE           the sites file (overrides --dir)
+  --report FILE          write the full report (every repair, rejection, conflict, warning) as JSON
+  --partial              store the accepted campaigns even when others are rejected
+  --on-conflict POLICY   one campaign (or period, or site row) with two different versions:
+                           reject  reject that campaign (default)
+                           first   keep the version that comes first in the file
+                           last    keep the version that comes last in the file
+                         the versions not kept are listed under "conflicts" either way
+  --help                 show this text
+
+Exit status: 0 nothing rejected; 2 rows were rejected (stored only with --partial); 1 the import failed.
+Importing the same files again changes nothing; a corrected file updates the stored figures.`
+
+const options = {
+  company: { type: 'string' },
+  dir: { type: 'string' },
+  campaigns: { type: 'string' },
+  periods: { type: 'string' },
+  sites: { type: 'string' },
+  report: { type: 'string' },
+  partial: { type: 'boolean' },
+  'on-conflict': { type: 'string' },
+  help: { type: 'boolean', short: 'h' }
+} as const
+
+function fail (message: string): never {
+  console.error(message)
+  process.exit(1)
+}
+
+let values: ReturnType<typeof parseArgs<{ options: typeof options }>>['values']
+try {
+  values = parseArgs({ options }).values
+} catch (error) {
+  fail(`${(error as Error).message}\nRun with --help for the usage.`)
+}
+if (values.help) {
+  console.log(HELP)
+  process.exit(0)
+}
+if (!values.company) fail('--company NAME is required. Run with --help for the usage.')
+const policy = values['on-conflict'] ?? 'reject'
+if (policy !== 'reject' && policy !== 'first' && policy !== 'last') fail(`--on-conflict must be reject, first or last (got "${policy}").`)
+const files = {} as Record<FileKind, string>
+for (const kind of Object.keys(FILE_NAMES) as FileKind[]) {
+  const file = values[kind] ?? (values.dir ? path.join(values.dir, FILE_NAMES[kind]) : undefined)
+  if (!file) fail(`No ${kind} file: give --dir PATH or --${kind} FILE. Run with --help for the usage.`)
+  files[kind] = file
+}
+
+const tty = process.stderr.isTTY
+const show = (text: string) => { if (tty) process.stderr.write(`\r\x1b[K${text}`) }
+
+try {
+  const connection = await connectDatabase(loadProcessConfig())
+  try {
+    if (connection.engine === 'pglite') await migrateToLatest(connection.db)
+    const company = await findOrCreateCompany(connection.db, values.company)
+    if (company.created) console.log(`Created company "${values.company}" (id ${company.id}).`)
+    const report = await importCampaignFiles(connection, {
+      companyId: company.id,
+      files,
+      partial: values.partial ?? false,
+      conflictPolicy: policy,
+      onProgress: (p) => show(p.file === 'merge' ? 'storing…' : `${p.file}: ${p.rowsRead.toLocaleString('en')} rows${p.done ? ' read' : '…'}`)
+    })
+    show('')
+    console.log(summarise(report))
+    if (values.report) {
+      await writeFile(values.report, JSON.stringify(report, null, 2) + '\n')
+      console.log(`Full report: ${values.report}`)
+    }
+    const rejected = Object.values(report.files).some((s) => s.rowsRejected > 0)
+    if (rejected && !report.committed) console.log('Fix the rejected rows and run again, or add --partial to store the accepted campaigns (or --on-conflict first|last for conflicts).')
+    process.exitCode = rejected ? 2 : 0
+  } finally {
+    await connection.close()
+  }
+} catch (error) {
+  show('')
+  if (error instanceof ConfigError) fail(error.message)
+  if (error instanceof ImportFileError) fail(`Import failed, nothing was stored: ${error.message}`)
+  const code = (error as NodeJS.ErrnoException).code
+  if (code === 'ENOENT') fail(`Import failed, nothing was stored: ${(error as Error).message}. Check --dir or the file flags.`)
+  fail(`Import failed, nothing was stored: ${(error as Error).message}`)
+}

@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto'
+import type { ReportBuilder } from './report.js'
+import type { ColumnKind, ColumnSpec, FileKind } from './columns.js'
+import type { CsvHeader, CsvRow } from './csv.js'
+import {
+  parseAvailability, parseCampaignType, parseCount, parseDate, parseSmallCount, parseNonNegative, parsePeriodCode, parseShare, parseText, type Parsed
+} from './values.js'
+
+/** The staging column type of each kind (values reach staging already validated). */
+export const SQL_TYPES: Record<ColumnKind, string> = {
+  text: 'text',
+  count: 'bigint',
+  smallCount: 'integer',
+  number: 'double precision',
+  share: 'double precision',
+  date: 'date',
+  type: 'text',
+  availability: 'boolean',
+  periods: 'text[]',
+  period: 'text',
+  month: 'text',
+  catorcena: 'text'
+}
+
+export function parseCell (kind: ColumnKind, raw: string): Parsed {
+  switch (kind) {
+    case 'count': return parseCount(raw)
+    case 'smallCount': return parseSmallCount(raw)
+    case 'number': return parseNonNegative(raw)
+    case 'share': return parseShare(raw)
+    case 'date': return parseDate(raw)
+    case 'type': return parseCampaignType(raw)
+    case 'availability': return parseAvailability(raw)
+    case 'month': return parsePeriodCode(raw, 'mensual')
+    case 'catorcena': return parsePeriodCode(raw, 'catorcenal')
+    default: return parseText(raw)
+  }
+}
+
+export function rowHash (values: string[]): string {
+  return createHash('sha1').update(values.join('\u001f')).digest('base64')
+}
+
+/**
+ * Parses the given columns of a row, recording repairs; returns the values, or undefined after
+ * rejecting the row (with the first bad cell as the reason).
+ */
+export function parseColumns (report: ReportBuilder, file: FileKind, row: CsvRow, specs: ColumnSpec[], campaign: string | undefined): Record<string, string | null> | undefined {
+  if (row.fieldCountError) {
+    report.reject({ file, line: row.line, campaign, reason: row.fieldCountError })
+    return undefined
+  }
+  const values: Record<string, string | null> = {}
+  const repairs: Array<{ column: string, raw: string, recovered: string, rule: 'spreadsheet-date-serial' }> = []
+  for (const spec of specs) {
+    const raw = row.cells[spec.name]
+    const parsed = parseCell(spec.kind, raw)
+    if (!parsed.ok) {
+      report.reject({ file, line: row.line, campaign, column: spec.name, raw, reason: `${spec.name}: ${parsed.reason}` })
+      return undefined
+    }
+    if (parsed.repair) repairs.push({ column: spec.name, raw, recovered: parsed.repair.recovered, rule: 'spreadsheet-date-serial' })
+    values[spec.name] = parsed.value
+  }
+  for (const repair of repairs) report.repair({ file, line: row.line, ...repair })
+  if (repairs.length > 0) report.report.files[file].rowsRepaired++
+  return values
+}
+
+export function headerWarnings (report: ReportBuilder, file: FileKind) {
+  return (header: CsvHeader) => {
+    for (const column of header.missingOptional) {
+      report.warning({ file, code: 'column-missing', message: `column ${column} is absent: stored as unknown (NULL)` })
+    }
+    for (const column of header.ignored) {
+      report.warning({ file, code: 'column-ignored', message: `column "${column}" is not part of the format and was ignored` })
+    }
+  }
+}

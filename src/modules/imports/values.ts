@@ -1,0 +1,116 @@
+// Typed parsing of one CSV cell. Each parser returns the value as the text COPY will store (so a
+// number is stored exactly as printed), NULL for an empty cell, or an error that rejects the row.
+
+export type Parsed = { ok: true, value: string | null, repair?: { recovered: string, rule: RepairRule } } | { ok: false, reason: string }
+export type RepairRule = 'spreadsheet-date-serial' | 'lost-decimal-point' | 'swapped-impact-columns'
+
+const INTEGER = /^\d+$/
+const DECIMAL = /^\d+(\.\d+)?([eE][+-]?\d+)?$/
+const SERIAL_DATE = /^(\d{4,})-(\d{2})-(\d{2})$/
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
+const MAX_BIGINT = 9223372036854775807n
+
+const ok = (value: string | null): Parsed => ({ ok: true, value })
+const fail = (reason: string): Parsed => ({ ok: false, reason })
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil): exact for any year. */
+export function daysFromCivil (year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year
+  const era = Math.floor(y / 400)
+  const yoe = y - era * 400
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy
+  return era * 146097 + doe - 719468
+}
+
+const SPREADSHEET_EPOCH = daysFromCivil(1899, 12, 30)
+
+function isCalendarDate (year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+  return day <= days
+}
+
+/** The day serial a spreadsheet printed as this date, or undefined when the text is no calendar date. */
+export function dateSerial (text: string): number | undefined {
+  const match = SERIAL_DATE.exec(text)
+  if (!match) return undefined
+  const [year, month, day] = match.slice(1).map(Number)
+  if (!isCalendarDate(year, month, day)) return undefined
+  return daysFromCivil(year, month, day) - SPREADSHEET_EPOCH
+}
+
+/** A non-negative integer; a date printed in its place is the spreadsheet's day serial, recovered exactly. */
+export function parseCount (raw: string): Parsed {
+  if (raw === '') return ok(null)
+  if (INTEGER.test(raw)) {
+    return BigInt(raw) <= MAX_BIGINT ? ok(raw.replace(/^0+(?=\d)/, '')) : fail(`${raw} is too large for an integer column`)
+  }
+  const serial = dateSerial(raw)
+  if (serial !== undefined && serial >= 0) {
+    return { ok: true, value: String(serial), repair: { recovered: String(serial), rule: 'spreadsheet-date-serial' } }
+  }
+  return fail(`"${raw}" is not a non-negative integer`)
+}
+
+export function parseNonNegative (raw: string): Parsed {
+  if (raw === '') return ok(null)
+  if (!DECIMAL.test(raw) || !Number.isFinite(Number(raw))) return fail(`"${raw}" is not a non-negative number`)
+  return ok(raw)
+}
+
+export function parseShare (raw: string): Parsed {
+  const parsed = parseNonNegative(raw)
+  if (!parsed.ok || parsed.value === null) return parsed
+  return Number(raw) <= 1 ? parsed : fail(`share ${raw} is outside 0..1`)
+}
+
+export function parseDate (raw: string): Parsed {
+  if (raw === '') return ok(null)
+  const match = DATE.exec(raw)
+  if (!match || Number(match[1]) < 1 || !isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3]))) return fail(`"${raw}" is not a date YYYY-MM-DD`)
+  return ok(raw)
+}
+
+const MAX_TEXT = 200
+
+export function parseText (raw: string): Parsed {
+  const value = raw.trim()
+  if (value.length > MAX_TEXT) return fail(`text longer than ${MAX_TEXT} characters`)
+  return ok(value === '' ? null : value)
+}
+
+const MAX_INTEGER = 2147483647
+
+/** A count stored in a 32-bit integer column (site counts, hourly vehicles). */
+export function parseSmallCount (raw: string): Parsed {
+  const parsed = parseCount(raw)
+  if (!parsed.ok || parsed.value === null) return parsed
+  return Number(parsed.value) <= MAX_INTEGER ? parsed : fail(`${parsed.value} is too large for this column (at most ${MAX_INTEGER})`)
+}
+
+export function parseCampaignType (raw: string): Parsed {
+  const value = raw.trim().toLowerCase()
+  return value === 'mensual' || value === 'catorcenal' ? ok(value) : fail(`tipo_campania "${raw}" is neither mensual nor catorcenal`)
+}
+
+/** `Sí`/`Si`/`No` (any case); stored as a boolean. */
+export function parseAvailability (raw: string): Parsed {
+  if (raw.trim() === '') return ok(null)
+  const value = raw.trim().normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()
+  if (value === 'si') return ok('true')
+  if (value === 'no') return ok('false')
+  return fail(`disponible "${raw}" is neither Sí nor No`)
+}
+
+/** YYYY-MM (a month) or YYYY-NN (a catorcena 01..26). */
+export function parsePeriodCode (raw: string, kind: 'mensual' | 'catorcenal'): Parsed {
+  const value = raw.trim()
+  if (value === '') return ok(null)
+  const match = /^(\d{4})-(\d{2})$/.exec(value)
+  const number = match ? Number(match[2]) : 0
+  const max = kind === 'mensual' ? 12 : 26
+  if (!match || number < 1 || number > max) return fail(`"${raw}" is not a ${kind === 'mensual' ? 'month YYYY-MM' : 'catorcena YYYY-NN (01..26)'}`)
+  return ok(value)
+}

@@ -1,0 +1,126 @@
+import t from 'tap'
+import { openTestDatabase } from '../helper.js'
+import { campaign, cleanExport, dumpCompany, newCompany, period, periodText, runImport, site } from './fixtures.js'
+
+// Each defect class of the real exports: repaired when a rule proves the value, else rejected;
+// either way with its report entry.
+
+const connection = await openTestDatabase()
+t.teardown(() => connection.close())
+
+t.test('a clean export loads as printed, with nothing to report', async (t) => {
+  const companyId = await newCompany(connection)
+  const report = await runImport(connection, companyId, cleanExport('clean'))
+  t.equal(report.committed, true)
+  t.same(report.repairs, [])
+  t.same(report.rejections, [])
+  t.same(Object.values(report.files).map((f) => [f.rowsRead, f.rowsLoaded]), [[1, 1], [2, 2], [2, 2]])
+  t.equal(report.crossChecks[0].mapping, 'as-labelled')
+  const dump = await dumpCompany(connection, companyId)
+  t.equal(dump.campaigns[0].hourly_vehicle_count?.length, 24)
+  t.same(dump.periods.map((p) => [p.impactos_periodo_personas, p.impactos_periodo_vehiculos]), [[1500, 500], [1500, 500]])
+  t.equal(dump.sites[0].disponible, true)
+})
+
+t.test('spreadsheet date serials are recovered exactly, in any integer column of any file', async (t) => {
+  const companyId = await newCompany(connection)
+  const data = cleanExport('serial')
+  // 1904-02-08 is day 1500 and 1901-05-14 day 500 from 1899-12-30.
+  data.periods[0] = period('serial', '2025-01', '1904-02-08', '1901-05-14')
+  data.campaigns[0].hourly_vehicle_count_05 = '1900-04-09'
+  data.sites[0].impactos_catorcenal = '1900-01-01'
+  const report = await runImport(connection, companyId, data)
+  t.equal(report.committed, true)
+  t.same(report.repairs.map((r) => [r.file, r.line, r.column, r.raw, r.recovered, r.rule]), [
+    ['campaigns', 2, 'hourly_vehicle_count_05', '1900-04-09', '100', 'spreadsheet-date-serial'],
+    ['periods', 2, 'impactos_periodo_personas', '1904-02-08', '1500', 'spreadsheet-date-serial'],
+    ['periods', 2, 'impactos_periodo_vehiculos', '1901-05-14', '500', 'spreadsheet-date-serial'],
+    ['sites', 2, 'impactos_catorcenal', '1900-01-01', '2', 'spreadsheet-date-serial']
+  ])
+  const dump = await dumpCompany(connection, companyId)
+  t.equal(dump.campaigns[0].hourly_vehicle_count?.[5], 100)
+  t.same(dump.periods.map((p) => p.impactos_periodo_personas), [1500, 1500])
+  t.same(dump.facts.map((f) => f.impactos_catorcenal).sort(), [1483482, 2])
+})
+
+t.test('swapped impact columns are swapped back when, and only when, the totals confirm it', async (t) => {
+  const companyId = await newCompany(connection)
+  const data = cleanExport('swapped')
+  data.periods = [period('swapped', '2025-01', '400', '1200'), period('swapped', '2025-02', '600', '1800')]
+  const report = await runImport(connection, companyId, data)
+  t.equal(report.crossChecks[0].mapping, 'swapped')
+  t.same(report.crossChecks[0].impactosPersonas, { total: '3000', sum: '3000' })
+  t.equal(report.repairs.filter((r) => r.rule === 'swapped-impact-columns').length, 4)
+  t.same(report.repairs[0], { file: 'periods', line: 2, column: 'impactos_periodo_personas', raw: '400', recovered: '1200', rule: 'swapped-impact-columns', detail: 'stored as impactos_periodo_vehiculos: the campaign totals confirm the columns are swapped' })
+  t.same(await periodText(connection, companyId, 'swapped'), [
+    { period: '2025-01', personas: '1200', vehiculos: '400' }, { period: '2025-02', personas: '1800', vehiculos: '600' }
+  ])
+
+  const unconfirmed = cleanExport('unconfirmed')
+  unconfirmed.periods = [period('unconfirmed', '2025-01', '400', '1200'), period('unconfirmed', '2025-02', '600', '1700')]
+  const second = await runImport(connection, companyId, unconfirmed)
+  t.equal(second.crossChecks[0].mapping, 'unconfirmed')
+  t.same(second.repairs, [], 'values that can be true are stored as labelled, not swapped on a guess')
+  t.match(second.warnings, [{ code: 'totals-mismatch', campaign: 'unconfirmed' }])
+})
+
+t.test('a lost decimal point is restored where the totals confirm it, stored exactly as the digits say', async (t) => {
+  const companyId = await newCompany(connection)
+  const data = cleanExport('decimal')
+  data.campaigns[0] = campaign('decimal', { impactos_personas: '16708405', impactos_vehiculos: '12100000' })
+  data.periods = [
+    period('decimal', '2025-01', '8426029746377468', '1178398706098199'),
+    period('decimal', '2025-02', '3673970253622532', '492441793901801')
+  ]
+  const report = await runImport(connection, companyId, data)
+  t.equal(report.committed, true)
+  t.equal(report.crossChecks[0].mapping, 'swapped')
+  t.same(report.repairs.filter((r) => r.rule === 'lost-decimal-point').map((r) => [r.line, r.raw, r.recovered]), [
+    [2, '1178398706098199', '11783987.06098199'],
+    [2, '8426029746377468', '8426029.746377468'],
+    [3, '492441793901801', '4924417.93901801'],
+    [3, '3673970253622532', '3673970.253622532']
+  ])
+  t.same(await periodText(connection, companyId, 'decimal'), [
+    { period: '2025-01', personas: '11783987.06098199', vehiculos: '8426029.746377468' },
+    { period: '2025-02', personas: '4924417.93901801', vehiculos: '3673970.253622532' }
+  ])
+})
+
+t.test('digits that no decimal point makes add up to the totals are rejected, with their campaign', async (t) => {
+  const companyId = await newCompany(connection)
+  const data = cleanExport('nodecimal')
+  data.periods = [period('nodecimal', '2025-01', '8426029746377468', '500'), period('nodecimal', '2025-02', '1500', '500')]
+  const strict = await runImport(connection, companyId, data)
+  t.equal(strict.committed, false)
+  t.match(strict.rejections, [{ file: 'periods', line: 2, campaign: 'nodecimal', reason: /exceeds the campaign total/ }])
+  t.same(strict.campaigns.rejected.map((c) => c.name), ['nodecimal'])
+  t.same((await dumpCompany(connection, companyId)).campaigns, [], 'without --partial a rejection stores nothing')
+})
+
+t.test('a value invalid for its column rejects the row with the column, raw value and reason', async (t) => {
+  const companyId = await newCompany(connection)
+  const data = cleanExport('invalid')
+  const good = cleanExport('good')
+  data.sites[1] = site('invalid', 'invalid-SITE-1', '2025-02', { nivel_socioeconomico_ab: '1.7' })
+  const all = { campaigns: [...data.campaigns, ...good.campaigns], periods: [...data.periods, ...good.periods], sites: [...data.sites, ...good.sites] }
+  const report = await runImport(connection, companyId, all, { partial: true })
+  t.same(report.rejections.find((r) => r.line === 3 && r.file === 'sites'), {
+    file: 'sites', line: 3, campaign: 'invalid', column: 'nivel_socioeconomico_ab', raw: '1.7', reason: 'nivel_socioeconomico_ab: share 1.7 is outside 0..1'
+  })
+  t.equal(report.committed, true)
+  t.same(report.campaigns.accepted, ['good'])
+  t.same(report.campaigns.rejected.map((c) => c.name), ['invalid'])
+  t.same((await dumpCompany(connection, companyId)).campaigns.map((c) => c.name), ['good'], '--partial stores the valid campaigns only')
+})
+
+t.test('empty optional cells are stored as unknown, and usage dates outside the flight are a warning', async (t) => {
+  const companyId = await newCompany(connection)
+  const data = cleanExport('gaps')
+  data.sites[0] = site('gaps', 'gaps-SITE-1', '2025-01', { mes: '', impactos_mensuales: '', alcance_mensual: '', fecha_uso_fin: '2025-03-15' })
+  const report = await runImport(connection, companyId, data)
+  t.equal(report.committed, true)
+  t.match(report.warnings, [{ file: 'sites', line: 2, campaign: 'gaps', code: 'usage-outside-flight' }])
+  const fact = (await dumpCompany(connection, companyId)).facts.find((f) => f.id_fourteen === '2025-01')
+  t.same([fact?.mes, fact?.impactos_mensuales, fact?.alcance_mensual, fact?.fecha_uso_fin], [null, null, null, '2025-03-15'])
+})

@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import t from 'tap'
+import { FILE_NAMES } from '../../src/modules/imports/index.js'
+import { SAMPLE_DATA_DIR, seedSampleCampaigns } from '../../db/seeds/02_sample_campaigns.js'
+import { openTestDatabase } from '../helper.js'
+import { dumpCompany, newCompany } from './fixtures.js'
+
+const connection = await openTestDatabase()
+t.teardown(() => connection.close())
+
+t.test('without sample files the seed says what to run and stores nothing', async (t) => {
+  const empty = await mkdtemp(path.join(tmpdir(), 'seed-'))
+  t.teardown(() => rm(empty, { recursive: true, force: true }))
+  const companyId = await newCompany(connection)
+  const warnings: string[] = []
+  const warn = console.warn
+  console.warn = (message: string) => { warnings.push(message) }
+  t.teardown(() => { console.warn = warn })
+  t.equal(await seedSampleCampaigns(connection, { companyId, dir: empty }), undefined)
+  t.match(warnings, [/generate-sample-data/])
+  t.same((await dumpCompany(connection, companyId)).campaigns, [])
+})
+
+const present = Object.values(FILE_NAMES).every((name) => existsSync(path.join(SAMPLE_DATA_DIR, name)))
+
+t.test('the sample data seeds through the importer, and seeding again changes nothing', { skip: present ? false : `no sample data in ${SAMPLE_DATA_DIR} yet (scripts/generate-sample-data.ts writes it)` }, async (t) => {
+  const companyId = await newCompany(connection)
+  const first = await seedSampleCampaigns(connection.db, { companyId })
+  t.equal(first?.committed, true)
+  t.ok(first!.campaigns.accepted.length > 0)
+  t.ok(first!.rejections.every((r) => r.reason.length > 0), 'every rejection has a reason')
+  const before = await dumpCompany(connection, companyId)
+  await seedSampleCampaigns(connection.db, { companyId })
+  t.same(await dumpCompany(connection, companyId), before)
+})

@@ -1,0 +1,75 @@
+import t from 'tap'
+import { confirms, decide, interpret, readImpact, tolerance, type Value } from '../../src/modules/imports/cross-check.js'
+import { normaliseHeader } from '../../src/modules/imports/columns.js'
+import { dateSerial, parseAvailability, parseCount, parseDate, parsePeriodCode, parseShare, parseSmallCount, parseText } from '../../src/modules/imports/values.js'
+
+t.test('a date printed in an integer column is its exact day serial from 1899-12-30, for any year', async (t) => {
+  t.equal(dateSerial('1899-12-30'), 0)
+  t.equal(dateSerial('1900-01-01'), 2)
+  // 1900 is not a leap year in the proleptic Gregorian calendar (unlike the spreadsheet's own 1900 bug).
+  t.equal(dateSerial('1900-03-01'), 61)
+  t.equal(dateSerial('2000-01-01'), 36526)
+  // Every 400 years hold exactly 146097 days, so years far past 9999 stay exact.
+  t.equal(dateSerial('14400-01-01'), 36526 + 31 * 146097)
+  t.equal(dateSerial('2023-02-29'), undefined, 'not a calendar date: no serial')
+  t.same(parseCount('14566-06-26'), { ok: true, value: String(dateSerial('14566-06-26')), repair: { recovered: String(dateSerial('14566-06-26')), rule: 'spreadsheet-date-serial' } })
+})
+
+t.test('integer, share, availability and period cells are validated, never guessed', async (t) => {
+  t.same(parseCount(''), { ok: true, value: null }, 'empty is unknown (NULL), not zero')
+  t.same(parseCount('0042'), { ok: true, value: '42' })
+  t.equal(parseCount('12.5').ok, false)
+  t.equal(parseCount('-3').ok, false)
+  t.equal(parseCount('99999999999999999999').ok, false, 'beyond bigint')
+  t.equal(parseShare('1.5').ok, false)
+  t.same(parseShare('0'), { ok: true, value: '0' })
+  t.same(parseAvailability('Sí'), { ok: true, value: 'true' })
+  t.same(parseAvailability('NO'), { ok: true, value: 'false' })
+  t.equal(parseAvailability('maybe').ok, false)
+  t.equal(parsePeriodCode('2025-13', 'mensual').ok, false)
+  t.equal(parsePeriodCode('2025-13', 'catorcenal').ok, true, 'the campaign type decides what a code means')
+  t.equal(parsePeriodCode('2025-27', 'catorcenal').ok, false)
+  // What the database would refuse is rejected here, so one bad cell cannot fail the whole run.
+  t.equal(parseDate('0000-01-01').ok, false)
+  t.equal(parseDate('2024-02-29').ok, true)
+  t.equal(parseText('x'.repeat(201)).ok, false)
+  t.equal(parseSmallCount('2147483648').ok, false)
+  t.same(parseSmallCount('2147483647'), { ok: true, value: '2147483647' })
+})
+
+t.test('headers compare without BOM, case, blanks or accents', async (t) => {
+  t.equal(normaliseHeader('\uFEFFName '), 'name')
+  t.equal(normaliseHeader('impactos_periodo_vehículos'), 'impactos_periodo_vehiculos')
+})
+
+t.test('the tolerance is the precision the campaigns file prints its totals with (8 significant digits)', async (t) => {
+  t.equal(tolerance('4085755'), 0.5)
+  t.equal(tolerance('503179350'), 5)
+  t.ok(confirms(503179346.536, '503179350'))
+  t.notOk(confirms(503179340, '503179350'))
+  t.notOk(confirms(4085754, '4085755'))
+})
+
+const values = (raws: string[]) => raws.map((raw) => readImpact(raw) as Value)
+const cells = (raws: string[]) => raws.map((raw, i) => ({ line: i + 2, raw }))
+
+t.test('a lost decimal point is placed only when the values then add up to the total', async (t) => {
+  const raws = ['1694495649442253', '16708404625281382', '16664573533897664']
+  const confirmed = interpret(cells(raws), values(raws), '503179350')
+  t.same(confirmed?.values.map((v) => v.text), ['169449564.9442253', '167084046.25281382', '166645735.33897664'],
+    'a dropped trailing zero (16 digits instead of 17) does not move the point')
+  t.same(confirmed?.values.map((v) => v.repairs[0]?.rule), ['lost-decimal-point', 'lost-decimal-point', 'lost-decimal-point'])
+  t.equal(interpret(cells(raws), values(raws), '503179450'), undefined, 'a total 100 off confirms no placement')
+  t.equal(interpret(cells(raws), values(raws), null), undefined, 'no total: nothing is rescaled')
+})
+
+t.test('swapped columns are detected only through the totals', async (t) => {
+  const personas = ['1966169', '2039710']
+  const vehiculos = ['12960-01-24', '13373-09-29']
+  const swapped = decide(cells(personas), cells(vehiculos), values(personas), values(vehiculos), { personas: '8230308', vehiculos: '4005879' })
+  t.equal(swapped.mapping, 'swapped')
+  const straight = decide(cells(personas), cells(vehiculos), values(personas), values(vehiculos), { personas: '4005879', vehiculos: '8230308' })
+  t.equal(straight.mapping, 'as-labelled')
+  const neither = decide(cells(personas), cells(vehiculos), values(personas), values(vehiculos), { personas: '1', vehiculos: '2' })
+  t.equal(neither.mapping, 'unconfirmed')
+})
