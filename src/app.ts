@@ -11,6 +11,7 @@ import security from './plugins/security.js'
 import docs from './plugins/docs.js'
 import authentication from './plugins/authentication.js'
 import healthRoutes from './modules/health/routes.js'
+import { sendProblem } from './plugins/errors.js'
 
 export type BuildOptions = {
   /** An open database connection to use instead of connecting from config (tests). */
@@ -20,6 +21,7 @@ export type BuildOptions = {
 }
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/
+const MAX_PARAM_LENGTH = 500
 
 /** Server options shared by production and tests, so tests exercise what production runs. */
 export function serverOptions (config: Config, options: BuildOptions = {}): FastifyServerOptions {
@@ -33,7 +35,16 @@ export function serverOptions (config: Config, options: BuildOptions = {}): Fast
     },
     trustProxy: parseTrustProxy(config.TRUST_PROXY),
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    // The router rejects a malformed URL or an over-long path parameter before any hook or error
+    // handler runs; without this Fastify answers its own JSON (a 414 no route declares), not a problem.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-request-id', request.id).header('x-content-type-options', 'nosniff')
+      const status = error.statusCode ?? 400
+      sendProblem(request, reply, status, status === 414
+        ? `A path segment is longer than ${MAX_PARAM_LENGTH} characters.`
+        : 'The URL is malformed (check its percent-encoding).')
+    },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     connectionTimeout: 60_000,

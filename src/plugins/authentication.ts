@@ -51,20 +51,23 @@ async function authenticationPlugin (app: FastifyInstance, { config }: { config:
       allowedIss: TOKEN_ISSUER,
       allowedAud: TOKEN_AUDIENCE,
       requiredClaims: ['sub', 'cid', 'role', 'iss', 'aud', 'iat', 'exp', 'jti', 'token_use']
-    },
-    formatUser: (claims) => ({ id: Number(claims.sub), companyId: Number(claims.cid), role: claims.role })
+    }
   })
 
   app.decorate('signAccessToken', (user: AuthUser) =>
     app.jwt.sign({ sub: String(user.id), cid: user.companyId, role: user.role, token_use: 'access' }, { jti: randomUUID() }))
 
+  // No formatUser: with it, jwtVerify resolves to the formatted user, not the claims, so the
+  // token_use check below saw undefined and refused every token. request.user is set here instead.
   async function authenticate (request: FastifyRequest) {
+    let claims: AccessClaims
     try {
-      const claims = await request.jwtVerify<AccessClaims>()
-      if (claims.token_use !== 'access' || !ROLES.includes(claims.role) || !Number.isSafeInteger(Number(claims.sub))) throw unauthorized()
+      claims = await request.jwtVerify<AccessClaims>()
     } catch {
       throw unauthorized()
     }
+    if (claims.token_use !== 'access' || !ROLES.includes(claims.role) || !Number.isSafeInteger(Number(claims.sub)) || !Number.isSafeInteger(Number(claims.cid))) throw unauthorized()
+    request.user = { id: Number(claims.sub), companyId: Number(claims.cid), role: claims.role }
   }
   app.decorate('authenticate', authenticate)
   app.decorate('requireRole', (minimum: Role) => async function requireRole (request: FastifyRequest) {
