@@ -1,0 +1,169 @@
+/**
+ * Import throughput against PostgreSQL's plain COPY, on the same machine and the same file:
+ * (a) COPY of the sites export into a table of untyped text columns, (b) the importer loading the
+ * three exports for one company. Prints rows/s of both, their ratio (target: the importer at no
+ * less than a third of COPY) and peak RSS. See BENCHMARKS.md.
+ */
+import { mkdtemp, rm, stat } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { connectDatabase, type DatabaseConnection } from '../src/db/engine.js'
+import { migrateToLatest } from '../src/db/migrator.js'
+import { copySitesFile } from './bench/copy-baseline.js'
+import { openBenchDatabase, type BenchDatabase } from './bench/database.js'
+import { mb, measure, perSecond, progressLine, thousands } from './bench/measure.js'
+import { FILE_NAMES, SITE_COLUMNS } from './sample-data/columns.js'
+import { generate } from './sample-data/generate.js'
+
+const HELP = `Usage: npm run bench:import -- [options]
+
+  --rows N            site rows to generate (default 1000000: 5 sites per campaign, 1-3 periods)
+  --dir DIR           benchmark the three exports already in DIR instead of generating them
+  --with-defects      generate with the seeded defects (default: clean, so every row loads)
+  --keep-data         keep the generated files (printed path)
+  --database-url URL  a THROWAWAY PostgreSQL database (default: $DATABASE_URL, else a fresh
+                      bench_import_* database on postgres://postgres@127.0.0.1:5432, dropped at the end)
+  --help              this text
+
+The database is migrated, a company "bench-<time>" receives the import; the COPY reference
+table is dropped afterwards. Peak RSS is this Node process's (not the server's).`
+
+function readArgs () {
+  try {
+    return parseArgs({
+      options: {
+        rows: { type: 'string', default: '1000000' },
+        dir: { type: 'string' },
+        'with-defects': { type: 'boolean', default: false },
+        'keep-data': { type: 'boolean', default: false },
+        'database-url': { type: 'string' },
+        help: { type: 'boolean', default: false }
+      }
+    })
+  } catch (error) {
+    return fail((error as Error).message)
+  }
+}
+
+const { values } = readArgs()
+if (values.help) {
+  process.stdout.write(HELP + '\n')
+  process.exit(0)
+}
+
+type ImportFiles = { campaigns: string, periods: string, sites: string }
+type ImportCampaignFiles = (connection: DatabaseConnection, options: {
+  companyId: number
+  files: ImportFiles
+  onProgress?: (progress: { file: string, rowsRead: number, done: boolean }) => void
+}) => Promise<unknown>
+
+/** The importer (src/modules/imports), loaded at run time so this script can exist before it does. */
+async function loadImporter (): Promise<ImportCampaignFiles> {
+  const specifier = new URL('../src/modules/imports/index.js', import.meta.url).href
+  try {
+    const module = await import(specifier) as { importCampaignFiles?: ImportCampaignFiles }
+    if (typeof module.importCampaignFiles !== 'function') throw new Error('it does not export importCampaignFiles')
+    return module.importCampaignFiles
+  } catch (error) {
+    throw new Error(`the importer module src/modules/imports/index.ts is missing or broken (${(error as Error).message}). ` +
+      'It is written on the importer branch; merge it, then run this again.')
+  }
+}
+
+function fail (message: string): never {
+  process.stderr.write(`bench-import: ${message}\nRun with --help for the options.\n`)
+  process.exit(1)
+}
+
+const status = progressLine()
+
+/** The exports to load: --dir, or a clean data set of about --rows site rows in a temporary folder. */
+async function prepareData (rows: number, lines: string[]): Promise<{ dir: string, generated: boolean }> {
+  if (values.dir) return { dir: path.resolve(values.dir), generated: false }
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-import-'))
+  const made = await measure(() => generate({
+    seed: 1,
+    campaigns: Number.MAX_SAFE_INTEGER,
+    siteRows: rows,
+    sitesPerCampaign: [5, 5],
+    periodsPerCampaign: [1, 3],
+    sitePool: 0,
+    defectRate: 0.05,
+    clean: !values['with-defects'],
+    bom: false,
+    crlf: true
+  }, dir, (_, siteRows) => status.show(`generating: ${thousands(siteRows)} / ${thousands(rows)} site rows`)))
+  status.clear()
+  lines.push(`generated ${thousands(made.result.campaigns)} campaigns, ${thousands(made.result.files.sites.rows)} site rows in ${made.seconds.toFixed(1)} s (${dir})`)
+  return { dir, generated: true }
+}
+
+async function bench (connection: DatabaseConnection, importCampaignFiles: ImportCampaignFiles, files: ImportFiles, lines: string[]) {
+  await migrateToLatest(connection.db)
+  const sitesBytes = (await stat(files.sites)).size
+  const copy = await measure(() => copySitesFile(connection.pool, files.sites, SITE_COLUMNS.length,
+    (bytes) => status.show(`COPY: ${mb(bytes)} / ${mb(sitesBytes)}`)))
+  status.clear()
+
+  const company = await connection.db.insertInto('companies').values({ name: `bench-${new Date().toISOString()}` }).returning('id').executeTakeFirstOrThrow()
+  const imported = await measure(() => importCampaignFiles(connection, {
+    companyId: company.id,
+    files,
+    onProgress: ({ file, rowsRead }) => status.show(`importer: ${file} ${thousands(rowsRead)} rows read`)
+  }))
+  status.clear()
+
+  // Both rates count the rows of the sites file; the importer's time also covers the other two files.
+  const copyRate = perSecond(copy.result, copy.seconds)
+  const importRate = perSecond(copy.result, imported.seconds)
+  const ratio = importRate / copyRate
+  const report = imported.result as { files?: { sites?: { rowsValid?: number } } }
+  lines.push(
+    `sites file: ${thousands(copy.result)} rows, ${mb(sitesBytes)}`,
+    '',
+    'phase                          seconds       rows/s   peak RSS',
+    `COPY sites -> text table   ${copy.seconds.toFixed(2).padStart(10)} ${thousands(copyRate).padStart(12)} ${mb(copy.peakRssBytes).padStart(10)}`,
+    `importer (all three files) ${imported.seconds.toFixed(2).padStart(10)} ${thousands(importRate).padStart(12)} ${mb(imported.peakRssBytes).padStart(10)}`,
+    '',
+    `importer / COPY = ${ratio.toFixed(2)} (target >= 0.33): ${ratio >= 1 / 3 ? 'meets the target' : 'BELOW the target'}`,
+    `site rows stored by the importer: ${report.files?.sites?.rowsValid !== undefined ? thousands(report.files.sites.rowsValid) : 'n/a (unknown report shape)'}`,
+    `peak RSS of this process: ${mb(process.resourceUsage().maxRSS * 1024)}`
+  )
+}
+
+async function main (): Promise<number> {
+  const rows = Number(values.rows)
+  if (!values.dir && !(Number.isSafeInteger(rows) && rows > 0)) fail(`--rows must be a positive integer, got "${values.rows}"`)
+  const importCampaignFiles = await loadImporter().catch((error: Error) => fail(error.message))
+  const lines: string[] = []
+  const data = await prepareData(rows, lines)
+  const files: ImportFiles = {
+    campaigns: path.join(data.dir, FILE_NAMES.campaigns),
+    periods: path.join(data.dir, FILE_NAMES.periods),
+    sites: path.join(data.dir, FILE_NAMES.sites)
+  }
+  let db: BenchDatabase | undefined
+  let connection: DatabaseConnection | undefined
+  try {
+    db = await openBenchDatabase(values['database-url'] ?? process.env.DATABASE_URL)
+    lines.push(`database ${db.url}${db.created ? ' (created for this run, dropped at the end)' : ''}`)
+    connection = await connectDatabase({
+      DATABASE_URL: db.url, TESTING: false, PGLITE_DATA_DIR: '', DB_POOL_MAX: 2, DB_CONNECTION_TIMEOUT_MS: 10_000, DB_STATEMENT_TIMEOUT_MS: 0
+    })
+    await bench(connection, importCampaignFiles, files, lines)
+    process.stdout.write(lines.join('\n') + '\n')
+    return 0
+  } catch (error) {
+    status.clear()
+    process.stderr.write(`bench-import: ${(error as Error).stack ?? String(error)}\n`)
+    return 1
+  } finally {
+    await connection?.close()
+    await db?.drop()
+    if (data.generated && !values['keep-data']) await rm(data.dir, { recursive: true, force: true })
+  }
+}
+
+process.exit(await main())

@@ -1,0 +1,56 @@
+import t from 'tap'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { createServer } from 'node:net'
+import { ROOT } from './support/database.js'
+
+async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+function startServer (env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let output = ''
+  child.stdout.on('data', (chunk) => { output += chunk })
+  child.stderr.on('data', (chunk) => { output += chunk })
+  return { child, output: () => output }
+}
+
+t.test('the server listens, then on SIGTERM closes and exits 0', async (t) => {
+  const port = await freePort()
+  const { child, output } = startServer({ TESTING: '1', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' })
+  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL') })
+
+  let live = false
+  for (let i = 0; i < 120 && !live; i++) {
+    live = await fetch(`http://127.0.0.1:${port}/health/live`).then((r) => r.ok, () => false)
+    if (!live) await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  t.ok(live, 'answers /health/live')
+  const health = await fetch(`http://127.0.0.1:${port}/health`)
+  t.equal(health.status, 200, 'the embedded database answers')
+
+  const exited = once(child, 'exit')
+  const signalled = Date.now()
+  child.kill('SIGTERM')
+  const [code] = await exited
+  t.equal(code, 0, 'exit code 0')
+  t.ok(Date.now() - signalled < 10_000, `exited ${Date.now() - signalled} ms after SIGTERM`)
+  t.match(output(), /shutting down/)
+  await t.rejects(fetch(`http://127.0.0.1:${port}/health/live`), 'no longer accepts connections')
+})
+
+t.test('ENV=production without secrets refuses to start, naming each missing setting', async (t) => {
+  const { child, output } = startServer({ ENV: 'production' })
+  const [code] = await once(child, 'exit')
+  t.not(code, 0)
+  for (const name of ['SECRET_KEY', 'FRONTEND_ORIGINS', 'DATABASE_URL']) t.match(output(), name)
+})
