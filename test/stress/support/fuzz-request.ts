@@ -17,6 +17,7 @@ export type FuzzCase = {
   headers: Record<string, unknown>
   body: BodyCase
   credentials: Credentials
+  origin?: string
 }
 
 /** Known values for path parameters by name (e.g. names of campaigns that exist), so details routes also answer 200. */
@@ -37,81 +38,81 @@ const RAW_BODIES: fc.Arbitrary<BodyCase> = fc.record({
   )
 })
 
-function mix (schema: Schema, required: boolean): fc.Arbitrary<{ valid: boolean, value: unknown }> {
-  const arbitraries = [
-    { weight: 8, arbitrary: validValue(schema).map((value) => ({ valid: true, value })) },
-    { weight: 2, arbitrary: invalidValue(schema).map((value) => ({ valid: false, value })) }
-  ]
-  // Leaving an optional value out is valid; leaving a required one out is not.
-  arbitraries.push({ weight: 1, arbitrary: fc.constant({ valid: !required, value: undefined }) })
-  return fc.oneof(...arbitraries)
-}
+const OMIT = Symbol('omit')
+type Slot = { key: string, valid: fc.Arbitrary<unknown>, invalid: fc.Arbitrary<unknown> }
 
-function parameters (list: Parameter[], where: Parameter['in'], hints: PathHints): fc.Arbitrary<{ valid: boolean, values: Record<string, unknown> }> {
-  const selected = list.filter((p) => p.in === where)
-  const model: Record<string, fc.Arbitrary<{ valid: boolean, value: unknown }>> = {}
-  for (const p of selected) {
-    let arbitrary = mix(p.schema ?? {}, where === 'path' || Boolean(p.required))
-    // A path segment cannot be empty (the router would answer another route); unknown values are fine.
-    if (where === 'path') arbitrary = arbitrary.filter(({ value }) => value !== undefined && String(value) !== '')
-    if (where === 'path' && hints[p.name]?.length) {
-      arbitrary = fc.oneof(arbitrary, fc.constantFrom(...hints[p.name]).map((value) => ({ valid: true, value })))
-    }
-    model[p.name] = arbitrary
+/** The allowed browser origin of the test config, another site's, or none (CSRF checks look at it). */
+export const FUZZ_ORIGINS = ['http://dashboard.test', 'https://evil.example'] as const
+
+function parameterSlot (p: Parameter, hints: PathHints): Slot {
+  const schema = p.schema ?? {}
+  const required = p.in === 'path' || Boolean(p.required)
+  let valid = validValue(schema)
+  if (p.in === 'path' && hints[p.name]?.length) valid = fc.oneof(valid, fc.constantFrom(...hints[p.name]))
+  // Leaving an optional value out is valid (and common); leaving a required one out is not.
+  if (!required) valid = fc.oneof({ weight: 2, arbitrary: valid }, { weight: 1, arbitrary: fc.constant(OMIT) })
+  let invalid: fc.Arbitrary<unknown> = required && p.in !== 'path' ? fc.oneof(invalidValue(schema), fc.constant(OMIT)) : invalidValue(schema)
+  // A path segment cannot be empty: the router would answer another route.
+  if (p.in === 'path') {
+    valid = valid.filter((v) => scalar(v) !== '')
+    invalid = invalid.filter((v) => scalar(v) !== '')
   }
-  const extra = where === 'query'
-    ? fc.option(fc.tuple(fc.constantFrom('extra', 'limit', 'cursor', 'sort', '__proto__', 'q[]', 'a.b'), nastyString), { freq: 4 })
-    : fc.constant(null)
-  return fc.tuple(fc.record(model), extra).map(([entries, added]) => {
-    const values: Record<string, unknown> = {}
-    let valid = true
-    for (const [name, entry] of Object.entries(entries)) {
-      valid &&= entry.valid
-      if (entry.value !== undefined) values[name] = entry.value
-    }
-    // An unknown parameter is valid (schemas allow them); a declared one given a nasty value is not.
-    if (added && !(added[0] in values)) {
-      values[added[0]] = added[1]
-      if (selected.some((p) => p.name === added[0])) valid = false
-    }
-    return { valid, values }
-  })
+  return { key: `${p.in}:${p.name}`, valid, invalid }
 }
 
-function bodies (op: Operation): fc.Arbitrary<{ valid: boolean, body: BodyCase }> {
-  if (!op.body) {
-    return fc.oneof(
-      { weight: 5, arbitrary: fc.constant({ valid: true, body: { kind: 'none' } as BodyCase }) },
-      { weight: 1, arbitrary: RAW_BODIES.map((body) => ({ valid: false, body })) })
+function bodySlot (op: Operation): Slot | undefined {
+  if (!op.body) return undefined
+  const choices = Object.entries(op.body.content)
+  const encoded = (pick: (schema: Schema) => fc.Arbitrary<unknown>) =>
+    fc.oneof(...choices.map(([mediaType, schema]) => pick(schema).map((value) => ({ kind: 'encoded', mediaType, value }) as BodyCase)))
+  const none = fc.constant<BodyCase>({ kind: 'none' })
+  return {
+    key: 'body',
+    valid: op.body.required ? encoded(validValue) : fc.oneof({ weight: 4, arbitrary: encoded(validValue) }, { weight: 1, arbitrary: none }),
+    invalid: op.body.required ? fc.oneof({ weight: 4, arbitrary: encoded(invalidValue) }, { weight: 1, arbitrary: none }) : encoded(invalidValue)
   }
-  const encoded = Object.entries(op.body.content).map(([mediaType, schema]) =>
-    mix(schema, op.body!.required).map(({ valid, value }) => ({
-      valid,
-      body: (value === undefined ? { kind: 'none' } : { kind: 'encoded', mediaType, value }) as BodyCase
-    })))
-  return fc.oneof(
-    { weight: 5, arbitrary: fc.oneof(...encoded) },
-    { weight: 1, arbitrary: RAW_BODIES.map((body) => ({ valid: false, body })) })
 }
 
-/** One request for the operation: valid, boundary and invalid parts mixed, with or without credentials. */
+/**
+ * One request for the operation: every part valid (boundary values included), then in about
+ * half the cases exactly one part broken (a parameter, the body, or a raw body no schema
+ * describes), so a refusal can be traced to one cause. With or without credentials and Origin.
+ */
 export function fuzzCase (op: Operation, hints: PathHints): fc.Arbitrary<FuzzCase> {
+  const slots = op.parameters.filter((p) => p.in !== 'cookie').map((p) => parameterSlot(p, hints))
+  const body = bodySlot(op)
+  if (body) slots.push(body)
+  const declared = new Set(op.parameters.filter((p) => p.in === 'query').map((p) => p.name))
+  const extraNames = ['extra', '__proto__', 'q[]', 'a.b', 'x'].filter((name) => !declared.has(name))
+  const corruptions = [...slots.map((slot) => slot.key), 'raw-body']
   return fc.record({
-    path: parameters(op.parameters, 'path', hints),
-    query: parameters(op.parameters, 'query', hints),
-    headers: parameters(op.parameters, 'header', hints),
-    body: bodies(op),
+    valid: fc.record(Object.fromEntries(slots.map((slot) => [slot.key, slot.valid]))),
+    invalid: fc.record(Object.fromEntries(slots.map((slot) => [slot.key, slot.invalid]))),
+    corrupt: fc.option(fc.constantFrom(...corruptions), { freq: 2 }),
+    raw: RAW_BODIES,
+    extra: fc.option(fc.tuple(fc.constantFrom(...extraNames), nastyString), { freq: 4 }),
     credentials: op.secured
       ? fc.oneof({ weight: 3, arbitrary: fc.constant<Credentials>('valid') }, { weight: 1, arbitrary: fc.constantFrom<Credentials>('none', 'garbage', 'basic') })
-      : fc.constantFrom<Credentials>('valid', 'none', 'garbage', 'basic')
-  }).map(({ path, query, headers, body, credentials }) => ({
-    valid: path.valid && query.valid && headers.valid && body.valid,
-    path: path.values,
-    query: query.values,
-    headers: headers.values,
-    body: body.body,
-    credentials
-  }))
+      : fc.constantFrom<Credentials>('valid', 'none', 'garbage', 'basic'),
+    origin: fc.oneof({ weight: 3, arbitrary: fc.constant(FUZZ_ORIGINS[0]) }, { weight: 1, arbitrary: fc.constantFrom(undefined, FUZZ_ORIGINS[1]) })
+  }).map(({ valid, invalid, corrupt, raw, extra, credentials, origin }) => {
+    const c: FuzzCase = { valid: corrupt === null, path: {}, query: {}, headers: {}, body: { kind: 'none' }, credentials, origin }
+    for (const slot of slots) {
+      const value = slot.key === corrupt ? invalid[slot.key] : valid[slot.key]
+      if (value === OMIT) continue
+      if (slot.key === 'body') c.body = value as BodyCase
+      else {
+        const colon = slot.key.indexOf(':')
+        const where = slot.key.slice(0, colon)
+        const target = where === 'path' ? c.path : where === 'query' ? c.query : c.headers
+        target[slot.key.slice(colon + 1)] = value
+      }
+    }
+    if (corrupt === 'raw-body') c.body = raw
+    // Unknown query parameters are allowed by the schemas, so they do not make a case invalid.
+    if (extra) c.query[extra[0]] = extra[1]
+    return c
+  })
 }
 
 const scalar = (value: unknown) => typeof value === 'string' ? value : JSON.stringify(value) ?? ''
@@ -152,6 +153,7 @@ export function toInject (op: Operation, c: FuzzCase, token: string): InjectOpti
   if (c.credentials === 'valid') headers.authorization = `Bearer ${token}`
   if (c.credentials === 'garbage') headers.authorization = `Bearer ${token.slice(0, -4)}AAAA`
   if (c.credentials === 'basic') headers.authorization = 'Basic YWRtaW46YWRtaW4='
+  if (c.origin) headers.origin = c.origin
   let payload: string | undefined
   if (c.body.kind === 'raw') {
     payload = c.body.payload
