@@ -59,9 +59,11 @@ export async function fuzzOperation (ctx: FuzzContext, op: Operation, options: {
     const findings = judge(ctx, op, c, response)
     if (findings.length > 0) throw new Error(findings.join('\n'))
   })
+  const started = Date.now()
   const details = await fc.check(property, { seed: options.seed, numRuns: options.runs })
+  const seconds = ((Date.now() - started) / 1000).toFixed(1)
   const spread = [...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}:${n}`).join(' ')
-  return { details, cases, valid, statuses, validAnswers, summary: `fuzz ${op.label}: ${cases} cases (${valid} schema-valid), statuses ${spread}` }
+  return { details, cases, valid, statuses, validAnswers, summary: `fuzz ${op.label}: ${cases} cases (${valid} schema-valid) in ${seconds} s, statuses ${spread}` }
 }
 
 /** What is wrong with an answer: a 5xx, an undeclared status, a body off its schema, a 4xx that is no problem document, a secured 2xx without credentials. */
