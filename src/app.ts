@@ -45,6 +45,9 @@ export function serverOptions (config: Config, options: BuildOptions = {}): Fast
         ? `A path segment is longer than ${MAX_PARAM_LENGTH} characters.`
         : 'The URL is malformed (check its percent-encoding).')
     },
+    // Opening the embedded PGlite and migrating takes 4 s on an idle machine and passed Fastify's
+    // default 10 s plugin timeout on a loaded one (the process then died at start-up).
+    pluginTimeout: 60_000,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     connectionTimeout: 60_000,
