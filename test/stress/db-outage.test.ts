@@ -22,11 +22,20 @@ const skip = !bin
 
 t.test('a database outage: fast 503s, no crash, recovery without restart, no lost or torn writes', { skip }, async (t) => {
   const server = await ThrowawayPostgres.create(bin!)
+  // Teardown removes the server; these cover a process ended by tap's timeout (SIGTERM) or Ctrl-C.
   const lastResort = () => server.removeSync()
+  const onSignal = (signal: NodeJS.Signals) => {
+    lastResort()
+    process.kill(process.pid, signal)
+  }
   process.once('exit', lastResort)
+  process.once('SIGTERM', onSignal)
+  process.once('SIGINT', onSignal)
   t.teardown(async () => {
     await server.remove()
     process.off('exit', lastResort)
+    process.off('SIGTERM', onSignal)
+    process.off('SIGINT', onSignal)
   })
   await server.start()
   const connection = await openTestDatabase({ DATABASE_URL: server.url, DB_CONNECTION_TIMEOUT_MS: CONNECTION_TIMEOUT_MS, DB_POOL_MAX: 5 })
