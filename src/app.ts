@@ -15,6 +15,7 @@ import authentication from './plugins/authentication.js'
 import rateLimit from './plugins/rate-limit.js'
 import healthRoutes from './modules/health/routes.js'
 import authModule from './modules/auth/index.js'
+import { sendProblem } from './plugins/errors.js'
 
 export type BuildOptions = {
   /** An open database connection to use instead of connecting from config (tests). */
@@ -24,6 +25,7 @@ export type BuildOptions = {
 }
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/
+const MAX_PARAM_LENGTH = 500
 
 /** Server options shared by production and tests, so tests exercise what production runs. */
 export function serverOptions (config: Config, options: BuildOptions = {}): FastifyServerOptions {
@@ -37,7 +39,16 @@ export function serverOptions (config: Config, options: BuildOptions = {}): Fast
     },
     trustProxy: parseTrustProxy(config.TRUST_PROXY),
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    // The router rejects a malformed URL or an over-long path parameter before any hook or error
+    // handler runs; without this Fastify answers its own JSON (a 414 no route declares), not a problem.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-request-id', request.id).header('x-content-type-options', 'nosniff')
+      const status = error.statusCode ?? 400
+      sendProblem(request, reply, status, status === 414
+        ? `A path segment is longer than ${MAX_PARAM_LENGTH} characters.`
+        : 'The URL is malformed (check its percent-encoding).')
+    },
     return503OnClosing: true,
     // Start-up may migrate (MIGRATE_ON_START, or the embedded database): a replica waiting on
     // another's migration lock, or PGlite initialising on a busy machine, takes longer than

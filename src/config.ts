@@ -20,6 +20,7 @@ export const EnvSchema = Type.Object({
   DB_CONNECTION_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 3000 }),
   DB_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 15000 }),
   HEALTH_TIMEOUT_MS: Type.Integer({ minimum: 50, default: 1500 }),
+  SHUTDOWN_DRAIN_MS: Type.Integer({ minimum: 0, maximum: 8000, default: 500 }),
   MIGRATE_ON_START: Type.Optional(Type.Boolean()),
   SEED_ON_START: Type.Optional(Type.Boolean()),
 

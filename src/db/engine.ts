@@ -55,6 +55,10 @@ export function createServerPool (options: DatabaseOptions, url = options.DATABA
   })
   // An idle client losing its server (restart, failover) emits here; without a listener it would crash the process.
   pool.on('error', () => {})
+  // A checked-out client (in a transaction between two statements, or between connect and its
+  // first query) has no pool listener: a server shutdown then emits 'error' on it, which crashed
+  // the process (found by test/stress/db-outage.test.ts). The caller still sees the failure on its next query.
+  pool.on('connect', (client) => { client.on('error', () => {}) })
   return pool
 }
 

@@ -27,6 +27,7 @@ async function databasePlugin (app: FastifyInstance, { config, connection }: Dat
   const database = connection ?? await connectDatabase(config)
   app.addHook('onClose', async () => {
     await database.close()
+    app.log.info({ engine: database.engine }, 'database pool closed')
   })
   // PGlite has no directory lock, so the CLI must not migrate a directory the server holds: the server migrates it.
   const migrate = config.MIGRATE_ON_START ?? (database.engine === 'pglite' && !connection)
