@@ -43,7 +43,11 @@ export function problemResponses (...statuses: number[]): Record<number, TSchema
   return responses
 }
 
-/** Errors every route can answer, whatever its own contract: bad input, overload, outage, bug. */
+/**
+ * Errors every route can answer, whatever its own contract: bad input, overload, outage, bug.
+ * src/plugins/common-problems.ts declares them (and 415 on body methods) on every route that
+ * declares its responses, so a route lists only the statuses its own logic answers.
+ */
 export const COMMON_PROBLEMS = [400, 429, 500, 503] as const
 
 export const DateString = Type.String({ format: 'date', description: 'Calendar date, YYYY-MM-DD', examples: ['2025-03-01'] })

@@ -6,6 +6,8 @@ import type { Config } from './config.js'
 import type { DatabaseConnection } from './db/engine.js'
 import { loggerOptions } from './logger.js'
 import errors from './plugins/errors.js'
+import commonProblems from './plugins/common-problems.js'
+import closing from './plugins/closing.js'
 import database from './plugins/database.js'
 import security from './plugins/security.js'
 import httpsOnly from './plugins/https-only.js'
@@ -49,7 +51,8 @@ export function serverOptions (config: Config, options: BuildOptions = {}): Fast
         ? `A path segment is longer than ${MAX_PARAM_LENGTH} characters.`
         : 'The URL is malformed (check its percent-encoding).')
     },
-    return503OnClosing: true,
+    // Off: src/plugins/closing.ts answers the same 503 as a problem document.
+    return503OnClosing: false,
     // Start-up may migrate (MIGRATE_ON_START, or the embedded database): a replica waiting on
     // another's migration lock, or PGlite initialising on a busy machine, takes longer than
     // Fastify's default 10 s per plugin, which would crash the start with AVV_ERR_PLUGIN_EXEC_TIMEOUT.
@@ -76,11 +79,14 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     reply.header('x-request-id', request.id)
   })
 
-  // Order matters: errors first so every later plugin's failures become problem documents;
+  // Order matters: errors first so every later plugin's failures become problem documents (and
+  // common-problems, so every route declares them); closing after security, so its 503 has the headers;
   // security (helmet) before https-only so a 426 still carries HSTS; metrics and docs before
   // routes, since both learn the routes in onRoute as they are added.
   await app.register(errors)
+  await app.register(commonProblems)
   await app.register(security, { config })
+  await app.register(closing)
   await app.register(httpsOnly, { config })
   await app.register(database, { config, connection: options.connection })
   await app.register(metrics, { config })

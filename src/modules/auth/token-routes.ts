@@ -21,9 +21,18 @@ const loginEmail = (body: unknown): string => {
   return normaliseEmail(fields.email ?? fields.username ?? '')
 }
 
-/** Emails are trimmed and lower-cased before validation, whichever login form carried them. */
+/**
+ * Emails are trimmed and lower-cased before validation, whichever login form carried them. A request
+ * without a body (no content type, so no per-type schema applies) is refused here, naming the fields.
+ */
 async function normaliseLoginBody (request: FastifyRequest) {
   const body = request.body as Record<string, unknown> | undefined
+  if (typeof body !== 'object' || body === null) {
+    throw new HttpProblem(400, 'The body is missing: send JSON {"email", "password"} or the form fields username and password.', {
+      type: 'urn:problem-type:validation-error',
+      errors: [{ field: 'body.email', message: 'is required (username in the form)' }, { field: 'body.password', message: 'is required' }]
+    })
+  }
   for (const field of ['email', 'username']) {
     if (typeof body?.[field] === 'string') body[field] = normaliseEmail(body[field])
   }
@@ -56,7 +65,7 @@ export default async function tokenRoutes (fastify: FastifyInstance, { config }:
       description: 'JSON `{email, password}` or the OAuth2 password form (`username`, `password`) that the Authorize button sends. ' +
         `The ${ACCOUNT_FAILURE_LIMIT + 1}th failed login within 15 minutes for one email answers 429.`,
       body: { content: { 'application/json': { schema: JsonLoginBody }, 'application/x-www-form-urlencoded': { schema: FormLoginBody } } },
-      response: { 200: TokenResponse, ...problemResponses(400, 401, 415, 429, 500, 503) }
+      response: { 200: TokenResponse, ...problemResponses(401) }
     }
   }, async (request, reply) => {
     const body = request.body as LoginBody
@@ -87,7 +96,7 @@ export default async function tokenRoutes (fastify: FastifyInstance, { config }:
       tags: ['auth'],
       summary: 'Rotate the refresh cookie and get a new access token',
       description: 'Needs an allowed Origin or X-Requested-With. Presenting an already-rotated token revokes its whole family.',
-      response: { 200: TokenResponse, ...problemResponses(401, 403, 415, 429, 500, 503) }
+      response: { 200: TokenResponse, ...problemResponses(401, 403) }
     }
   }, async (request, reply) => {
     const session = await rotateSession(app.db, config, request.cookies[cookie.name])
@@ -100,7 +109,7 @@ export default async function tokenRoutes (fastify: FastifyInstance, { config }:
       tags: ['auth'],
       summary: 'Revoke the refresh cookie\'s session and clear the cookie',
       description: 'Answers 204 with or without a cookie. Needs an allowed Origin or X-Requested-With.',
-      response: { 204: NoContent, ...problemResponses(403, 415, 500, 503) }
+      response: { 204: NoContent, ...problemResponses(403) }
     }
   }, async (request, reply) => {
     await endSession(app.db, request.cookies[cookie.name])

@@ -25,18 +25,18 @@ export default async function userRoutes (fastify: FastifyInstance, { config }: 
       summary: 'Create a company and its owner',
       description: 'The company is named after the email when company_name is omitted. A taken email or company name answers 409.',
       body: RegisterBody,
-      response: { 201: User, ...problemResponses(400, 409, 415, 429, 500, 503) }
+      response: { 201: User, ...problemResponses(409) }
     }
   }, async (request, reply) => reply.code(201).send(await service.register(app.db, request.body)))
 
   app.get('/auth/me', {
     preHandler: app.authenticate,
-    schema: { tags: ['auth'], summary: 'The current user', security: bearer, response: { 200: User, ...problemResponses(401, 500, 503) } }
+    schema: { tags: ['auth'], summary: 'The current user', security: bearer, response: { 200: User, ...problemResponses(401) } }
   }, async (request) => service.currentUser(app.db, request.user))
 
   app.get('/auth/users', {
     preHandler: app.requireRole('admin'),
-    schema: { tags: ['auth'], summary: 'Users of your company (admin or owner)', security: bearer, response: { 200: UserList, ...problemResponses(401, 403, 500, 503) } }
+    schema: { tags: ['auth'], summary: 'Users of your company (admin or owner)', security: bearer, response: { 200: UserList, ...problemResponses(401, 403) } }
   }, async (request) => ({ items: await service.listUsers(app.db, request.user.companyId) }))
 
   app.post('/auth/users', {
@@ -47,7 +47,7 @@ export default async function userRoutes (fastify: FastifyInstance, { config }: 
       summary: 'Add a viewer or admin to your company (owner only)',
       security: bearer,
       body: CreateUserBody,
-      response: { 201: User, ...problemResponses(400, 401, 403, 409, 500, 503) }
+      response: { 201: User, ...problemResponses(401, 403, 409) }
     }
   }, async (request, reply) => reply.code(201).send(await service.createUser(app.db, request.user, request.body as CreateUserInput)))
 
@@ -60,7 +60,7 @@ export default async function userRoutes (fastify: FastifyInstance, { config }: 
       security: bearer,
       params: UserParams,
       body: UpdateUserBody,
-      response: { 200: User, ...problemResponses(400, 401, 403, 404, 409, 500, 503) }
+      response: { 200: User, ...problemResponses(401, 403, 404, 409) }
     }
   }, async (request) => service.setActive(app.db, request.user, request.params.id, request.body.is_active))
 
@@ -71,7 +71,7 @@ export default async function userRoutes (fastify: FastifyInstance, { config }: 
       summary: 'Change your password; every session ends',
       security: bearer,
       body: ChangePasswordBody,
-      response: { 204: NoContent, ...problemResponses(400, 401, 403, 500, 503) }
+      response: { 204: NoContent, ...problemResponses(401, 403) }
     }
   }, async (request, reply) => {
     await service.changePassword(app.db, request.user, request.body.current_password, request.body.new_password)
