@@ -86,3 +86,13 @@ t.test('nothing sensitive in the logs over HTTP: register → failed login → l
   const signatures = [access, secondAccess].map((token) => token.split('.')[2])
   t.notOk(signatures.some((s) => log.includes(s)), 'no access token signature is in the logs')
 })
+
+t.test('a login without a body is a 400 problem naming the missing fields (the fuzzer found a 500)', async (t) => {
+  const app = await buildTestApp(t)
+  for (const payload of [undefined, '']) {
+    const response = await app.inject({ method: 'POST', url: '/auth/token', payload })
+    t.equal(response.statusCode, 400, `body ${JSON.stringify(payload)}`)
+    t.match(response.headers['content-type'], PROBLEM)
+    t.same(response.json().errors.map((e: { field: string }) => e.field), ['body.email', 'body.password'])
+  }
+})

@@ -1,8 +1,11 @@
+import path from 'node:path'
 import t from 'tap'
 import { sql } from 'kysely'
 import { buildTestApp, createUserWithToken, openTestDatabase, uniqueName } from '../helper.js'
 import { TEST_DATABASE_URL } from '../support/database.js'
 import { migrateToLatest } from '../../src/db/migrator.js'
+import { FILE_NAMES, importCampaignFiles } from '../../src/modules/imports/index.js'
+import { SAMPLE_DATA_DIR } from '../../db/seeds/02_sample_campaigns.js'
 import { findPostgresBin, ThrowawayPostgres } from './support/pg-server.js'
 import { sleep, startLoad, waitFor } from './support/load.js'
 import { addDatabaseProbe, outageProbes } from './support/outage-probes.js'
@@ -53,6 +56,11 @@ t.test('a database outage: fast 503s, no crash, recovery without restart, no los
   const acknowledged = await app.db.insertInto('companies')
     .values(Array.from({ length: 20 }, (_, i) => ({ name: `${prefix}-before-${i}` }))).returning('id').execute()
   const registered = await registerThroughApi(app, doc, 3)
+  // An import (the sample exports of db/seeds/data, through the importer) into a company of its own.
+  const importCompany = await app.db.insertInto('companies').values({ name: uniqueName('outage-import') }).returning('id').executeTakeFirstOrThrow()
+  const files = Object.fromEntries(Object.entries(FILE_NAMES).map(([kind, name]) => [kind, path.join(SAMPLE_DATA_DIR, name)])) as Record<keyof typeof FILE_NAMES, string>
+  const imported = await importCampaignFiles(connection, { companyId: importCompany.id, files, partial: true })
+  t.ok(imported.committed && imported.campaigns.accepted.length > 0, `the import before the outage committed ${imported.campaigns.accepted.length} campaigns`)
 
   const load = startLoad(app, probes, 4)
   const writer = acknowledgedWriter(app.db, `${prefix}-pair`)
@@ -107,6 +115,8 @@ t.test('a database outage: fast 503s, no crash, recovery without restart, no los
     const users = await app.db.selectFrom('users').select('email').where('email', 'in', registered).execute()
     t.equal(users.length, registered.length, `all ${registered.length} users registered through the API before the outage are present`)
   }
+  const importedNames = (await app.db.selectFrom('campaigns').select('name').where('company_id', '=', importCompany.id).execute()).map((r) => r.name).sort()
+  t.same(importedNames, [...imported.campaigns.accepted].sort(), `all ${imported.campaigns.accepted.length} campaigns imported before the outage are present, and no other`)
   const torn = await sql<{ name: string, users: number }>`
     select c.name, count(u.id)::int as users from companies c left join users u on u.company_id = c.id
     where c.name like ${`${prefix}-%`} and c.name not like ${`${prefix}-before-%`} group by c.name having count(u.id) <> 1`.execute(app.db)
@@ -116,5 +126,5 @@ t.test('a database outage: fast 503s, no crash, recovery without restart, no los
   const inFlightRows = await app.db.selectFrom('companies').select('id').where('name', '=', inFlightName).execute()
   t.equal(inFlightRows.length, 0, 'the transaction in flight when the server died left nothing behind')
 
-  t.comment(`outage figures: /health 503 after ${unhealthyAfter + stopped - stopIssued} ms; ${down.length} requests during ${startIssued - stopped} ms down, all 503, slowest ${slowest} ms; recovered ${recoveredAfter} ms after restart; ${acknowledged.length + registered.length} acknowledged writes and ${pairs.acknowledged.length} acknowledged transactions kept, ${pairs.failed} refused, 0 torn`)
+  t.comment(`outage figures: /health 503 after ${unhealthyAfter + stopped - stopIssued} ms; ${down.length} requests during ${startIssued - stopped} ms down, all 503, slowest ${slowest} ms; recovered ${recoveredAfter} ms after restart; ${acknowledged.length + registered.length} acknowledged writes, an import of ${imported.campaigns.accepted.length} campaigns and ${pairs.acknowledged.length} acknowledged transactions kept, ${pairs.failed} refused, 0 torn`)
 })
