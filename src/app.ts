@@ -11,6 +11,8 @@ import security from './plugins/security.js'
 import docs from './plugins/docs.js'
 import authentication from './plugins/authentication.js'
 import healthRoutes from './modules/health/routes.js'
+import campaignRoutes from './modules/campaigns/routes.js'
+import analyticsRoutes from './modules/analytics/routes.js'
 
 export type BuildOptions = {
   /** An open database connection to use instead of connecting from config (tests). */
@@ -66,6 +68,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(authentication, { config })
 
   await app.register(healthRoutes, { timeoutMs: config.HEALTH_TIMEOUT_MS })
+  await app.register(campaignRoutes, { secretKey: config.secretKey })
+  await app.register(analyticsRoutes)
 
   return app
 }

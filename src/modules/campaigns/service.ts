@@ -1,0 +1,103 @@
+import type { Kysely } from 'kysely'
+import type { Static } from '@sinclair/typebox'
+import type { CampaignCreateType, CampaignDetail, CampaignFilters, CampaignListItemType, CampaignListQueryType, CampaignPatchType } from '../../../schemas/campaigns.js'
+import type { Database } from '../../db/schema.js'
+import { badRequest, notFound } from '../../errors.js'
+import { decodeCursor, encodeCursor, filtersHash } from './cursor.js'
+import { countCampaigns, listCampaigns, parseSort, type ListedCampaign } from './list-repository.js'
+import * as repository from './repository.js'
+
+/** Rows become API shapes here and nowhere else: internal ids and company_id stay inside. */
+// Timestamps are typed Generated<ColumnType<Date…>> in src/db/schema.ts, which Kysely selects as the
+// ColumnType wrapper in some query shapes; at run time pg always gives a Date.
+type CampaignRow = Omit<ListedCampaign, 'created_at' | 'updated_at'> & { created_at: unknown, updated_at: unknown }
+
+export function toItem (row: CampaignRow): CampaignListItemType {
+  const { company_id: _company, id: _id, created_at: createdAt, updated_at: updatedAt, sites_count: sites, periods_count: periods, ...columns } = row
+  return {
+    ...columns,
+    created_at: new Date(createdAt as Date).toISOString(),
+    updated_at: new Date(updatedAt as Date).toISOString(),
+    sites_count: Number(sites ?? 0),
+    periods_count: Number(periods ?? 0)
+  }
+}
+
+export function pickFilters (query: CampaignFilters): CampaignFilters {
+  const { tipo_campania, start_date, end_date, q, zm, estado } = query
+  if (start_date && end_date && start_date > end_date) {
+    throw badRequest(`start_date (${start_date}) is after end_date (${end_date}).`, [{ field: 'querystring.start_date', message: 'must not be after end_date' }])
+  }
+  return Object.fromEntries(Object.entries({ tipo_campania, start_date, end_date, q, zm, estado }).filter(([, v]) => v !== undefined))
+}
+
+export type CampaignPageResult = { data: CampaignListItemType[], page_size: number, next_cursor: string | null, total?: number }
+
+export async function listPage (db: Kysely<Database>, cursorKey: Buffer, companyId: number, query: CampaignListQueryType): Promise<CampaignPageResult> {
+  const { limit, sort, cursor } = query
+  const filters = pickFilters(query)
+  const hash = filtersHash(companyId, sort, filters)
+  const after = cursor ? decodeCursor(cursorKey, cursor, sort, hash) : undefined
+  // One row more than asked tells whether a next page exists without a count.
+  const rows = await listCampaigns(db, companyId, filters, sort, limit + 1, after)
+  const page = rows.slice(0, limit)
+  const last = page.at(-1)
+  const { column } = parseSort(sort)
+  const nextCursor = rows.length > limit && last ? encodeCursor(cursorKey, sort, hash, { key: last[column], id: last.id }) : null
+  const result: CampaignPageResult = { data: page.map(toItem), page_size: limit, next_cursor: nextCursor }
+  if (query.include_total) result.total = await countCampaigns(db, companyId, filters)
+  return result
+}
+
+export const campaignNotFound = (name: string) => notFound(`No campaign named "${name}" in your company.`)
+
+export async function getCampaignOrThrow (db: Kysely<Database>, companyId: number, name: string) {
+  const row = await repository.findCampaign(db, companyId, name)
+  if (!row) throw campaignNotFound(name)
+  return row
+}
+
+export async function getDetail (db: Kysely<Database>, companyId: number, name: string): Promise<Static<typeof CampaignDetail>> {
+  const campaign = await getCampaignOrThrow(db, companyId, name)
+  const [periods, siteTotals, facts] = [
+    await repository.listCampaignPeriods(db, companyId, campaign.id),
+    await repository.listCampaignSiteTotals(db, companyId, campaign.id),
+    await repository.listCampaignSiteFacts(db, companyId, campaign.id)
+  ]
+  const factsBySite = new Map<number, typeof facts>()
+  for (const fact of facts) factsBySite.set(fact.site_id, [...factsBySite.get(fact.site_id) ?? [], fact])
+  return {
+    campaign: toItem(campaign),
+    periods,
+    sites: siteTotals.map(({ id, periods: count, impactos_catorcenal, impactos_mensuales, alcance_vehiculos_catorcenal, frecuencia_catorcenal_promedio, ...site }) => ({
+      ...site,
+      totals: { periods: Number(count), impactos_catorcenal: Number(impactos_catorcenal), impactos_mensuales: Number(impactos_mensuales), alcance_vehiculos_catorcenal: Number(alcance_vehiculos_catorcenal), frecuencia_catorcenal_promedio: frecuencia_catorcenal_promedio === null ? null : Number(frecuencia_catorcenal_promedio) },
+      periods: (factsBySite.get(id) ?? []).map(({ site_id: _site, ...fact }) => fact)
+    }))
+  }
+}
+
+function checkFlight (fechaInicio: string, fechaFin: string) {
+  if (fechaInicio > fechaFin) throw badRequest(`fecha_inicio (${fechaInicio}) is after fecha_fin (${fechaFin}).`, [{ field: 'body.fecha_inicio', message: 'must not be after fecha_fin' }])
+}
+
+export async function createCampaign (db: Kysely<Database>, companyId: number, values: CampaignCreateType): Promise<CampaignListItemType> {
+  checkFlight(values.fecha_inicio, values.fecha_fin)
+  await repository.insertCampaign(db, companyId, values)
+  return toItem(await getCampaignOrThrow(db, companyId, values.name))
+}
+
+export async function patchCampaign (db: Kysely<Database>, companyId: number, name: string, changes: CampaignPatchType): Promise<CampaignListItemType> {
+  const newName = await db.transaction().execute(async (trx) => {
+    const current = await repository.lockCampaign(trx, companyId, name)
+    if (!current) throw campaignNotFound(name)
+    checkFlight(changes.fecha_inicio ?? current.fecha_inicio, changes.fecha_fin ?? current.fecha_fin)
+    await repository.updateCampaign(trx, companyId, current.id, changes)
+    return changes.name ?? name
+  })
+  return toItem(await getCampaignOrThrow(db, companyId, newName))
+}
+
+export async function removeCampaign (db: Kysely<Database>, companyId: number, name: string): Promise<void> {
+  if (!await repository.deleteCampaign(db, companyId, name)) throw campaignNotFound(name)
+}
