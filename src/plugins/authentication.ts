@@ -52,7 +52,9 @@ async function authenticationPlugin (app: FastifyInstance, { config }: { config:
       allowedAud: TOKEN_AUDIENCE,
       requiredClaims: ['sub', 'cid', 'role', 'iss', 'aud', 'iat', 'exp', 'jti', 'token_use']
     },
-    formatUser: (claims) => ({ id: Number(claims.sub), companyId: Number(claims.cid), role: claims.role })
+    // request.jwtVerify() resolves to this, not to the claims: a token that is not an access token
+    // maps to an impossible id, which authenticate() refuses.
+    formatUser: (claims) => ({ id: claims.token_use === 'access' ? Number(claims.sub) : Number.NaN, companyId: Number(claims.cid), role: claims.role })
   })
 
   app.decorate('signAccessToken', (user: AuthUser) =>
@@ -60,8 +62,8 @@ async function authenticationPlugin (app: FastifyInstance, { config }: { config:
 
   async function authenticate (request: FastifyRequest) {
     try {
-      const claims = await request.jwtVerify<AccessClaims>()
-      if (claims.token_use !== 'access' || !ROLES.includes(claims.role) || !Number.isSafeInteger(Number(claims.sub))) throw unauthorized()
+      const user = await request.jwtVerify<AuthUser>()
+      if (!ROLES.includes(user.role) || !Number.isSafeInteger(user.id) || !Number.isSafeInteger(user.companyId)) throw unauthorized()
     } catch {
       throw unauthorized()
     }

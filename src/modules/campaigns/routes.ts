@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { CampaignCreate, CampaignDetail, CampaignListItem, CampaignListQuery, CampaignNameParams, CampaignPage, CampaignPatch } from '../../../schemas/campaigns.js'
+import { BEARER_SECURITY, CampaignCreate, CampaignDetail, CampaignListItem, CampaignListQuery, CampaignNameParams, CampaignPage, CampaignPatch } from '../../../schemas/campaigns.js'
 import { COMMON_PROBLEMS, NoContent, problemResponses } from '../../../schemas/common.js'
 import { deriveCursorKey } from './cursor.js'
 import * as service from './service.js'
 
-const security = [{ bearerAuth: [] }, { OAuth2PasswordBearer: [] }]
+const security = BEARER_SECURITY
 
 /** The campaigns resource: keyset list, detail, and the admin writes. Every query is scoped to the caller's company. */
 export default async function campaignRoutes (fastify: FastifyInstance, { secretKey }: { secretKey: string }) {
@@ -80,6 +80,6 @@ export default async function campaignRoutes (fastify: FastifyInstance, { secret
     }
   }, async (request, reply) => {
     await service.removeCampaign(app.db, request.user.companyId, request.params.name)
-    return reply.code(204).send()
+    return reply.code(204).send(null)
   })
 }

@@ -23,12 +23,16 @@ export function toItem (row: CampaignRow): CampaignListItemType {
   }
 }
 
+const FILTER_KEYS = ['tipo_campania', 'start_date', 'end_date', 'q', 'zm', 'estado'] as const
+
 export function pickFilters (query: CampaignFilters): CampaignFilters {
-  const { tipo_campania, start_date, end_date, q, zm, estado } = query
-  if (start_date && end_date && start_date > end_date) {
-    throw badRequest(`start_date (${start_date}) is after end_date (${end_date}).`, [{ field: 'querystring.start_date', message: 'must not be after end_date' }])
+  const filters: Record<string, string> = {}
+  for (const key of FILTER_KEYS) if (query[key] !== undefined) filters[key] = query[key]
+  const { start_date: start, end_date: end } = query
+  if (start && end && start > end) {
+    throw badRequest(`start_date (${start}) is after end_date (${end}).`, [{ field: 'querystring.start_date', message: 'must not be after end_date' }])
   }
-  return Object.fromEntries(Object.entries({ tipo_campania, start_date, end_date, q, zm, estado }).filter(([, v]) => v !== undefined))
+  return filters as CampaignFilters
 }
 
 export type CampaignPageResult = { data: CampaignListItemType[], page_size: number, next_cursor: string | null, total?: number }
@@ -69,10 +73,22 @@ export async function getDetail (db: Kysely<Database>, companyId: number, name: 
   return {
     campaign: toItem(campaign),
     periods,
-    sites: siteTotals.map(({ id, periods: count, impactos_catorcenal, impactos_mensuales, alcance_vehiculos_catorcenal, frecuencia_catorcenal_promedio, ...site }) => ({
-      ...site,
-      totals: { periods: Number(count), impactos_catorcenal: Number(impactos_catorcenal), impactos_mensuales: Number(impactos_mensuales), alcance_vehiculos_catorcenal: Number(alcance_vehiculos_catorcenal), frecuencia_catorcenal_promedio: frecuencia_catorcenal_promedio === null ? null : Number(frecuencia_catorcenal_promedio) },
-      periods: (factsBySite.get(id) ?? []).map(({ site_id: _site, ...fact }) => fact)
+    sites: siteTotals.map((row) => ({
+      codigo_del_sitio: row.codigo_del_sitio,
+      tipo_de_mueble: row.tipo_de_mueble,
+      tipo_de_anuncio: row.tipo_de_anuncio,
+      disponible: row.disponible,
+      estado: row.estado,
+      municipio: row.municipio,
+      zm: row.zm,
+      totals: {
+        periods: Number(row.periods),
+        impactos_catorcenal: Number(row.impactos_catorcenal),
+        impactos_mensuales: Number(row.impactos_mensuales),
+        alcance_vehiculos_catorcenal: Number(row.alcance_vehiculos_catorcenal),
+        frecuencia_catorcenal_promedio: row.frecuencia_catorcenal_promedio === null ? null : Number(row.frecuencia_catorcenal_promedio)
+      },
+      periods: (factsBySite.get(row.id) ?? []).map(({ site_id: _site, ...fact }) => fact)
     }))
   }
 }
