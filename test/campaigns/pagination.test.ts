@@ -41,8 +41,9 @@ t.test('rows inserted mid-walk never make a page repeat or skip an existing row'
   for (const sort of SORTS) {
     let round = 0
     const names = await walk(t, app, user.authorization, { sort, limit: '4' }, async (page) => {
-      // New rows land before, among and after the walked positions (and some with NULL keys).
-      await insertCampaigns(app.db, user.companyId, specs(3, `mid${sort.replace('-', 'd')}${page}r${round++}n`))
+      // New rows land before, among and after the walked positions (and some with NULL keys);
+      // only early on, since rows landing ahead of the cursor are walked too and would keep it going.
+      if (page < 4) await insertCampaigns(app.db, user.companyId, specs(3, `mid${sort.replace('-', 'd')}${page}r${round++}n`))
     })
     const seen = new Set(names)
     t.equal(seen.size, names.length, `sort=${sort}: no row twice`)

@@ -33,8 +33,12 @@ export async function walk (t: Test, app: FastifyInstance, authorization: string
     const body: { data: Array<{ name: string }>, next_cursor: string | null } = response.json()
     names.push(...body.data.map((c: { name: string }) => c.name))
     cursor = body.next_cursor
-    if (cursor) t.match(response.headers.link, /^<\/campaigns\?.*cursor=.*>; rel="next"$/, 'Link rel=next on pages with a successor')
-    else return names
+    const link = String(response.headers.link ?? '')
+    if (cursor && !/^<\/campaigns\?.*cursor=.*>; rel="next"$/.test(link)) t.fail(`page ${page} has a next_cursor but Link is ${link}`)
+    if (!cursor) {
+      t.equal(response.headers.link, undefined, 'no Link on the last page')
+      return names
+    }
     if (between) await between(page)
   }
   t.fail('the walk did not end')
