@@ -13,7 +13,7 @@ export default async function analyticsRoutes (fastify: FastifyInstance) {
   const problems = problemResponses(...COMMON_PROBLEMS, 401, 404)
 
   app.get('/campaigns/:name/summary', {
-    preHandler: app.authenticate,
+    onRequest: app.authenticate,
     schema: {
       tags: ['analytics'],
       summary: 'Audience profile, totals, frequency, reach, the 24-hour vehicle profile and derived figures',
@@ -25,7 +25,7 @@ export default async function analyticsRoutes (fastify: FastifyInstance) {
   }, async (request) => service.campaignSummary(app.db, request.user.companyId, request.params.name))
 
   app.get('/campaigns/:name/periods/summary', {
-    preHandler: app.authenticate,
+    onRequest: app.authenticate,
     schema: {
       tags: ['analytics'],
       summary: 'Impacts by period: the series with period-over-period change, totals, averages, min and max',
@@ -37,7 +37,7 @@ export default async function analyticsRoutes (fastify: FastifyInstance) {
   }, async (request) => service.periodsSummary(app.db, request.user.companyId, request.params.name))
 
   app.get('/campaigns/:name/sites/summary', {
-    preHandler: app.authenticate,
+    onRequest: app.authenticate,
     schema: {
       tags: ['analytics'],
       summary: 'Sites broken down by furniture type, ad type, state, municipality and metro zone, and the top sites',
@@ -49,7 +49,7 @@ export default async function analyticsRoutes (fastify: FastifyInstance) {
   }, async (request) => service.sitesSummary(app.db, request.user.companyId, request.params.name))
 
   app.get('/analytics/overview', {
-    preHandler: app.authenticate,
+    onRequest: app.authenticate,
     schema: {
       tags: ['analytics'],
       summary: 'Your company\'s campaigns in aggregate, filtered like the list: totals, by type, by month, by metro zone',
