@@ -2,6 +2,7 @@ import t from 'tap'
 import { buildTestApp, createUserWithToken, TEST_SECRET } from '../helper.js'
 import { decodeCursor, deriveCursorKey, encodeCursor, filtersHash } from '../../src/modules/campaigns/cursor.js'
 import { insertCampaigns } from '../support/campaign-fixtures.js'
+import { HttpProblem } from '../../src/errors.js'
 import { get } from './support.js'
 
 const specs = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => ({ name: `${prefix}${String(i).padStart(3, '0')}`, impactos_personas: i }))
@@ -30,7 +31,7 @@ t.test('a tampered, forged or malformed cursor is a 400 problem, never a 500', a
     'three parts': `${cursor}.x`,
     'not base64 json': `%%%.${signature}`,
     'empty parts': '.',
-    'unicode': 'ñ.ñ'
+    unicode: 'ñ.ñ'
   }
   for (const [what, value] of Object.entries(bad)) {
     const response = await get(app, user.authorization, `/campaigns?limit=2&cursor=${encodeURIComponent(value)}`)
@@ -71,7 +72,7 @@ t.test('decodeCursor checks the key shape of each sort', async (t) => {
   const good = encodeCursor(key, 'fecha_inicio', hash, { key: '2025-01-02', id: 3 })
   t.same(decodeCursor(key, good, 'fecha_inicio', hash), { key: '2025-01-02', id: 3 })
   const wrongShape = encodeCursor(key, 'fecha_inicio', hash, { key: 42, id: 3 })
-  t.throws(() => decodeCursor(key, wrongShape, 'fecha_inicio', hash), { statusCode: 400 })
+  t.throws(() => decodeCursor(key, wrongShape, 'fecha_inicio', hash), new HttpProblem(400, 'Invalid cursor: it is malformed. Start again without a cursor.'))
   const nullKey = encodeCursor(key, 'alcance', filtersHash(1, 'alcance', {}), { key: null, id: 3 })
   t.same(decodeCursor(key, nullKey, 'alcance', filtersHash(1, 'alcance', {})), { key: null, id: 3 })
 })
