@@ -71,10 +71,10 @@ export const campaignFilters = {
 }
 
 export const CampaignListQuery = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 100, default: 5, description: 'Page size' }),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 5, description: 'Page size', examples: [20] })),
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, description: 'next_cursor of the previous page; valid only with the same filters and sort' })),
-  sort: Type.Union(SORTS.map((s) => Type.Literal(s)), { default: 'name', description: 'Sort key; a leading "-" sorts descending. Ties are broken by creation order; missing values sort as the largest.' }),
-  include_total: Type.Boolean({ default: false, description: 'Also count every matching campaign (costs a full count)' }),
+  sort: Type.Optional(Type.Union(SORTS.map((s) => Type.Literal(s)), { default: 'name', description: 'Sort key; a leading "-" sorts descending. Ties are broken by creation order; missing values sort as the largest.', examples: ['-impactos_personas'] })),
+  include_total: Type.Optional(Type.Boolean({ default: false, description: 'Also count every matching campaign (costs a full count)' })),
   ...campaignFilters
 }, { additionalProperties: false })
 export type CampaignListQueryType = Static<typeof CampaignListQuery>

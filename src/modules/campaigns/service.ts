@@ -38,7 +38,8 @@ export function pickFilters (query: CampaignFilters): CampaignFilters {
 export type CampaignPageResult = { data: CampaignListItemType[], page_size: number, next_cursor: string | null, total?: number }
 
 export async function listPage (db: Kysely<Database>, cursorKey: Buffer, companyId: number, query: CampaignListQueryType): Promise<CampaignPageResult> {
-  const { limit, sort, cursor } = query
+  // The schema's defaults are applied by validation; these only satisfy the optional static types.
+  const { limit = 5, sort = 'name', cursor } = query
   const filters = pickFilters(query)
   const hash = filtersHash(companyId, sort, filters)
   const after = cursor ? decodeCursor(cursorKey, cursor, sort, hash) : undefined
