@@ -50,7 +50,7 @@ function startServer (mode: 'app' | 'ceiling'): Promise<{ child: ChildProcess, r
 type Result = { name: string, rps: number, p50: number, p99: number, errors: number }
 
 async function measure (name: string, url: string, headers: Record<string, string> = {}): Promise<Result> {
-  await autocannon({ url, connections, duration: 2, headers }) // warm-up: JIT, pool, caches
+  await autocannon({ url, connections, duration: 5, headers }) // warm-up: JIT, pool, caches
   const r = await autocannon({ url, connections, duration, headers })
   const errors = r.errors + r.timeouts + r.non2xx
   console.log(`  ${name.padEnd(22)} ${r.requests.average.toFixed(0).padStart(7)} req/s  p50 ${String(r.latency.p50).padStart(4)} ms  p99 ${String(r.latency.p99).padStart(4)} ms${errors ? `  (${errors} errors/non-2xx!)` : ''}`)
