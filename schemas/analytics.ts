@@ -58,9 +58,9 @@ export const CampaignSummary = Type.Object({
 }, { title: 'CampaignSummary' })
 export type CampaignSummaryType = Static<typeof CampaignSummary>
 
-const PeriodExtreme = nullable(Type.Object({ period: Type.String({ examples: ['2025-07'] }), value: Type.Integer({ minimum: 0 }) }))
+const PeriodExtreme = nullable(Type.Object({ period: Type.String({ examples: ['2025-07'] }), value: Type.Number({ minimum: 0 }) }))
 const SeriesStats = Type.Object({
-  total: Int('Sum over the periods', 4500000),
+  total: Type.Number({ minimum: 0, description: 'Sum over the periods', examples: [4500000] }),
   average: Num('Average per period', 1500000),
   min: PeriodExtreme,
   max: PeriodExtreme
@@ -71,11 +71,12 @@ export const PeriodsSummary = Type.Object({
   periods_count: Int('Periods', 3),
   series: Type.Array(Type.Object({
     period: Type.String({ examples: ['2025-07'] }),
-    impactos_periodo_personas: nullable(Type.Integer({ minimum: 0 })),
-    impactos_periodo_vehiculos: nullable(Type.Integer({ minimum: 0 })),
-    change_personas: nullable(Type.Integer({ description: 'Change from the previous period' })),
+    // Period impacts may carry fractions (numeric in the database, as exported).
+    impactos_periodo_personas: nullable(Type.Number({ minimum: 0 })),
+    impactos_periodo_vehiculos: nullable(Type.Number({ minimum: 0 })),
+    change_personas: nullable(Type.Number({ description: 'Change from the previous period' })),
     change_personas_pct: Num('Relative change from the previous period (0.1 = +10 %)', 0.1),
-    change_vehiculos: nullable(Type.Integer({ description: 'Change from the previous period' })),
+    change_vehiculos: nullable(Type.Number({ description: 'Change from the previous period' })),
     change_vehiculos_pct: Num('Relative change from the previous period', -0.05)
   })),
   personas: SeriesStats,

@@ -123,8 +123,9 @@ export const CampaignDetail = Type.Object({
   campaign: CampaignListItem,
   periods: Type.Array(Type.Object({
     period: PeriodCode,
-    impactos_periodo_personas: Count('Person impacts in the period'),
-    impactos_periodo_vehiculos: Count('Vehicle impacts in the period')
+    // numeric in the database: the export carries fractions, kept as printed.
+    impactos_periodo_personas: nullable(Type.Number({ minimum: 0, description: 'Person impacts in the period', examples: [1500000.25] })),
+    impactos_periodo_vehiculos: nullable(Type.Number({ minimum: 0, description: 'Vehicle impacts in the period', examples: [600000] }))
   })),
   sites: Type.Array(CampaignDetailSite)
 }, { title: 'CampaignDetail' })

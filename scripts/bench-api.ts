@@ -21,6 +21,7 @@ const { values: args } = parseArgs({
     campaigns: { type: 'string', default: '1000000' },
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '32' },
+    rounds: { type: 'string', default: '3' },
     server: { type: 'string', default: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432' },
     keep: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false }
@@ -33,6 +34,7 @@ if (args.help) {
 const campaigns = Number(args.campaigns)
 const duration = Number(args.duration)
 const connections = Number(args.connections)
+const rounds = Number(args.rounds)
 const database = `bench_api_${Date.now()}`
 const databaseUrl = `${args.server}/${database}`
 const SERVE = fileURLToPath(new URL('./bench-serve.ts', import.meta.url))
@@ -48,13 +50,29 @@ function startServer (mode: 'app' | 'ceiling'): Promise<{ child: ChildProcess, r
 }
 
 type Result = { name: string, rps: number, p50: number, p99: number, errors: number }
+type Target = { name: string, url: string, headers?: Record<string, string> }
 
-async function measure (name: string, url: string, headers: Record<string, string> = {}): Promise<Result> {
-  await autocannon({ url, connections, duration: 5, headers }) // warm-up: JIT, pool, caches
-  const r = await autocannon({ url, connections, duration, headers })
-  const errors = r.errors + r.timeouts + r.non2xx
-  console.log(`  ${name.padEnd(22)} ${r.requests.average.toFixed(0).padStart(7)} req/s  p50 ${String(r.latency.p50).padStart(4)} ms  p99 ${String(r.latency.p99).padStart(4)} ms${errors ? `  (${errors} errors/non-2xx!)` : ''}`)
-  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors }
+const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]
+
+/**
+ * The machine is shared, so load drifts during a run: every target is measured once per round,
+ * rounds interleave the targets, and each figure is the median over the rounds.
+ */
+async function measureAll (targets: Target[]): Promise<Result[]> {
+  for (const { url, headers } of targets) await autocannon({ url, connections, duration: 5, headers }) // warm-up: JIT, pool, caches
+  const samples = new Map<string, Result[]>(targets.map((t) => [t.name, []]))
+  for (let round = 1; round <= rounds; round++) {
+    for (const { name, url, headers } of targets) {
+      const r = await autocannon({ url, connections, duration, headers })
+      const errors = r.errors + r.timeouts + r.non2xx
+      console.log(`  round ${round} ${name.padEnd(22)} ${r.requests.average.toFixed(0).padStart(7)} req/s  p50 ${String(r.latency.p50).padStart(4)} ms  p99 ${String(r.latency.p99).padStart(4)} ms${errors ? `  (${errors} errors/non-2xx!)` : ''}`)
+      samples.get(name)!.push({ name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors })
+    }
+  }
+  return targets.map(({ name }) => {
+    const s = samples.get(name)!
+    return { name, rps: median(s.map((r) => r.rps)), p50: median(s.map((r) => r.p50)), p99: median(s.map((r) => r.p99)), errors: s.reduce((n, r) => n + r.errors, 0) }
+  })
 }
 
 const admin = new pg.Pool({ connectionString: `${args.server}/postgres`, max: 1 })
@@ -64,30 +82,28 @@ try {
   const started = Date.now()
   const targets = await generate(databaseUrl, campaigns, (message) => console.log(`# ${message} (${((Date.now() - started) / 1000).toFixed(0)} s)`))
 
-  const results: Result[] = []
   const ceiling = await startServer('ceiling')
   children.push(ceiling.child)
-  console.log(`# measuring at concurrency ${connections}, ${duration} s per endpoint`)
-  results.push(await measure('ceiling (first page)', `http://127.0.0.1:${ceiling.ready.port}/campaigns`))
-  ceiling.child.kill()
-
   const app = await startServer('app')
   children.push(app.child)
   const base = `http://127.0.0.1:${app.ready.port}`
-  const auth = { authorization: `Bearer ${app.ready.token}` }
+  const headers = { authorization: `Bearer ${app.ready.token}` }
   const name = encodeURIComponent(targets.detailName)
-  results.push(await measure('list first page', `${base}/campaigns`, auth))
-  results.push(await measure('list last page', `${base}/campaigns?cursor=${encodeURIComponent(targets.lastPageCursor(app.ready.companyId!))}`, auth))
-  results.push(await measure('list filtered', `${base}/campaigns?tipo_campania=mensual&start_date=2025-06-01&sort=-impactos_personas`, auth))
-  results.push(await measure('detail', `${base}/campaigns/${name}`, auth))
-  results.push(await measure('summary', `${base}/campaigns/${name}/summary`, auth))
-  app.child.kill()
+  console.log(`# measuring at concurrency ${connections}, ${duration} s per endpoint and round, ${rounds} rounds`)
+  const results = await measureAll([
+    { name: 'ceiling (first page)', url: `http://127.0.0.1:${ceiling.ready.port}/campaigns` },
+    { name: 'list first page', url: `${base}/campaigns`, headers },
+    { name: 'list last page', url: `${base}/campaigns?cursor=${encodeURIComponent(targets.lastPageCursor(app.ready.companyId!))}`, headers },
+    { name: 'list filtered', url: `${base}/campaigns?tipo_campania=mensual&start_date=2025-06-01&sort=-impactos_personas`, headers },
+    { name: 'detail', url: `${base}/campaigns/${name}`, headers },
+    { name: 'summary', url: `${base}/campaigns/${name}/summary`, headers }
+  ])
 
   const [top, first, last] = results
   console.log('\n| endpoint | req/s | p50 ms | p99 ms | throughput / ceiling | p99 / ceiling p99 |\n|---|---:|---:|---:|---:|---:|')
   for (const r of results) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${(100 * r.rps / top.rps).toFixed(0)} % | ${(r.p99 / top.p99).toFixed(2)}× |`)
   console.log(`\nlast page p50 / first page p50: ${(last.p50 / first.p50).toFixed(2)}×`)
-  console.log(`${campaigns} campaigns, ${connections} connections, ${duration} s each; ${os.cpus().length}× ${os.cpus()[0].model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${targets.serverVersion}`)
+  console.log(`${campaigns} campaigns, ${connections} connections, median of ${rounds} rounds of ${duration} s; ${os.cpus().length}× ${os.cpus()[0].model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${targets.serverVersion}`)
   if (results.some((r) => r.errors > 0)) process.exitCode = 1
 } finally {
   for (const child of children) if (child.exitCode === null) child.kill()

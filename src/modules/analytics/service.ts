@@ -43,10 +43,10 @@ export async function campaignSummary (db: Kysely<Database>, companyId: number, 
 
 function stats (s: Awaited<ReturnType<typeof repository.periodStats>>) {
   return {
-    total: int(s.total),
+    total: Number(s.total),
     average: num(s.average),
-    min: s.min_period === null ? null : { period: s.min_period, value: int(s.min_value) },
-    max: s.max_period === null ? null : { period: s.max_period, value: int(s.max_value) }
+    min: s.min_period === null ? null : { period: s.min_period, value: Number(s.min_value) },
+    max: s.max_period === null ? null : { period: s.max_period, value: Number(s.max_value) }
   }
 }
 
