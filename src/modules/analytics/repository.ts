@@ -98,11 +98,11 @@ const totalColumns = () => [
 /** The company's campaigns (filtered like the list) aggregated: overall, by type, by month of flight start. */
 export async function overviewByCampaign (db: Db, companyId: number, filters: CampaignFilters) {
   const base = db.selectFrom('campaigns as c').where((eb) => eb.and(filterConditions(eb, companyId, filters)))
-  const [overall, byTipo, byMonth] = [
-    await base.select(totalColumns()).executeTakeFirstOrThrow(),
-    await base.select('c.tipo_campania').select(totalColumns()).groupBy('c.tipo_campania').orderBy('c.tipo_campania').execute(),
-    await base.select(sql<string>`to_char(c.fecha_inicio, 'YYYY-MM')`.as('month')).select(totalColumns()).groupBy(sql`to_char(c.fecha_inicio, 'YYYY-MM')`).orderBy('month').execute()
-  ]
+  const [overall, byTipo, byMonth] = await Promise.all([
+    base.select(totalColumns()).executeTakeFirstOrThrow(),
+    base.select('c.tipo_campania').select(totalColumns()).groupBy('c.tipo_campania').orderBy('c.tipo_campania').execute(),
+    base.select(sql<string>`to_char(c.fecha_inicio, 'YYYY-MM')`.as('month')).select(totalColumns()).groupBy(sql`to_char(c.fecha_inicio, 'YYYY-MM')`).orderBy('month').execute()
+  ])
   return { overall, byTipo, byMonth }
 }
 

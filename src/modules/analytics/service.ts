@@ -52,9 +52,12 @@ function stats (s: Awaited<ReturnType<typeof repository.periodStats>>) {
 
 export async function periodsSummary (db: Kysely<Database>, companyId: number, name: string): Promise<PeriodsSummaryType> {
   const c = await getCampaignOrThrow(db, companyId, name)
-  const series = await repository.periodSeries(db, companyId, c.id)
-  const personas = await repository.periodStats(db, companyId, c.id, 'impactos_periodo_personas')
-  const vehiculos = await repository.periodStats(db, companyId, c.id, 'impactos_periodo_vehiculos')
+  // Independent reads, no transaction held: concurrent on a pool, queued on PGlite's one connection.
+  const [series, personas, vehiculos] = await Promise.all([
+    repository.periodSeries(db, companyId, c.id),
+    repository.periodStats(db, companyId, c.id, 'impactos_periodo_personas'),
+    repository.periodStats(db, companyId, c.id, 'impactos_periodo_vehiculos')
+  ])
   return {
     name: c.name,
     tipo_campania: c.tipo_campania,
@@ -75,8 +78,7 @@ export async function periodsSummary (db: Kysely<Database>, companyId: number, n
 
 export async function sitesSummary (db: Kysely<Database>, companyId: number, name: string): Promise<SitesSummaryType> {
   const c = await getCampaignOrThrow(db, companyId, name)
-  const rows = await repository.siteBreakdowns(db, companyId, c.id)
-  const top = await repository.topSites(db, companyId, c.id, 10)
+  const [rows, top] = await Promise.all([repository.siteBreakdowns(db, companyId, c.id), repository.topSites(db, companyId, c.id, 10)])
   const breakdowns = Object.fromEntries(repository.SITE_DIMENSIONS.map((d) => [d, [] as SitesSummaryType['breakdowns']['zm']])) as SitesSummaryType['breakdowns']
   for (const { dimension, value, sites, impactos, alcance } of rows) {
     breakdowns[dimension].push({ value, sites: int(sites), impactos: int(impactos), alcance: Number(alcance) })
@@ -98,8 +100,10 @@ const totalsOf = <T extends { campaigns: number, impactos_personas: number, impa
 
 export async function overview (db: Kysely<Database>, companyId: number, query: CampaignFilters): Promise<OverviewType> {
   const filters = pickFilters(query)
-  const { overall, byTipo, byMonth } = await repository.overviewByCampaign(db, companyId, filters)
-  const byZone = await repository.overviewByZone(db, companyId, filters)
+  const [{ overall, byTipo, byMonth }, byZone] = await Promise.all([
+    repository.overviewByCampaign(db, companyId, filters),
+    repository.overviewByZone(db, companyId, filters)
+  ])
   return {
     totals: totalsOf(overall),
     by_tipo: byTipo.map(totalsOf),

@@ -38,21 +38,24 @@ export function listSegments (sort: Sort, after?: CursorPosition): Segment[] {
   if (column === 'name') {
     return [{ where: after ? (eb) => eb('c.name', op, String(after.key)) : all, order: [{ column, desc }] }]
   }
+  // PostgreSQL's default NULL placement (last ascending, first descending) is this order, so
+  // without a cursor one scan walks NULLs and values together.
+  if (!after) return [{ where: all, order: [{ column, desc }, { column: 'id', desc }] }]
   const values: Segment = {
-    where: after && after.key !== null
+    where: after.key !== null
       ? (eb) => eb(eb.refTuple(ref, 'c.id'), op, eb.tuple(after.key as never, after.id))
-      : NULLABLE.has(column) ? (eb) => eb(ref, 'is not', null) : all,
+      : (eb) => eb(ref, 'is not', null),
     order: [{ column, desc }, { column: 'id', desc }]
   }
   if (!NULLABLE.has(column)) return [values]
   const nulls: Segment = {
-    where: after && after.key === null
+    where: after.key === null
       ? (eb) => eb.and([eb(ref, 'is', null), eb('c.id', op, after.id)])
       : (eb) => eb(ref, 'is', null),
     order: [{ column: 'id', desc }]
   }
-  if (!desc) return after?.key === null ? [nulls] : [values, nulls]
-  return after && after.key !== null ? [values] : [nulls, values]
+  if (!desc) return after.key === null ? [nulls] : [values, nulls]
+  return after.key !== null ? [values] : [nulls, values]
 }
 
 /** The campaigns of one segment with their counts; the counts run for the page's rows only. */

@@ -64,11 +64,12 @@ export async function getCampaignOrThrow (db: Kysely<Database>, companyId: numbe
 
 export async function getDetail (db: Kysely<Database>, companyId: number, name: string): Promise<Static<typeof CampaignDetail>> {
   const campaign = await getCampaignOrThrow(db, companyId, name)
-  const [periods, siteTotals, facts] = [
-    await repository.listCampaignPeriods(db, companyId, campaign.id),
-    await repository.listCampaignSiteTotals(db, companyId, campaign.id),
-    await repository.listCampaignSiteFacts(db, companyId, campaign.id)
-  ]
+  // Independent reads, no transaction held: concurrent on a pool, queued on PGlite's one connection.
+  const [periods, siteTotals, facts] = await Promise.all([
+    repository.listCampaignPeriods(db, companyId, campaign.id),
+    repository.listCampaignSiteTotals(db, companyId, campaign.id),
+    repository.listCampaignSiteFacts(db, companyId, campaign.id)
+  ])
   const factsBySite = new Map<number, typeof facts>()
   for (const fact of facts) factsBySite.set(fact.site_id, [...factsBySite.get(fact.site_id) ?? [], fact])
   return {
