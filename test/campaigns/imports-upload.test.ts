@@ -4,8 +4,10 @@ import { Type } from '@sinclair/typebox'
 import importRoutes, { type ImportFiles } from '../../src/modules/imports/routes.js'
 import { buildTestApp, createUserWithToken } from '../helper.js'
 
-// The importer library lives on another branch; the HTTP part (multipart, roles, limits, clean-up)
-// is tested here against a stand-in with its signature that records what it was given.
+// The HTTP part (multipart, roles, limits, clean-up) is tested against a stand-in importer with the
+// real signature that records what it was given; test/imports/upload.test.ts runs the real one.
+// The stand-in's copy of the routes lives under its own prefix, beside the app's own /imports.
+const URL = '/stand-in/imports'
 const Report = Type.Object({ companyId: Type.Integer(), sizes: Type.Record(Type.String(), Type.Integer()) })
 
 async function setUp (t: Test) {
@@ -16,7 +18,7 @@ async function setUp (t: Test) {
     calls.push({ companyId, contents, paths: Object.values(files) })
     return { companyId, sizes: Object.fromEntries(Object.entries(contents).map(([k, v]) => [k, v.length])) }
   }
-  await app.register(importRoutes, { importFiles, reportSchema: Report, uploadLimitBytes: 4096 })
+  await app.register(importRoutes, { prefix: '/stand-in', importFiles, reportSchema: Report, uploadLimitBytes: 4096 })
   return { app, calls }
 }
 
@@ -33,7 +35,7 @@ t.test('POST /imports hands the three uploaded files to the importer for the cal
   const { app, calls } = await setUp(t)
   const admin = await createUserWithToken(app, { role: 'admin' })
   const { payload, contentType } = await multipart(FILES)
-  const response = await app.inject({ method: 'POST', url: '/imports', payload, headers: { authorization: admin.authorization, 'content-type': contentType } })
+  const response = await app.inject({ method: 'POST', url: URL, payload, headers: { authorization: admin.authorization, 'content-type': contentType } })
   t.equal(response.statusCode, 200, response.body)
   t.same(response.json(), { companyId: admin.companyId, sizes: { campaigns: FILES.campaigns.length, periods: FILES.periods.length, sites: FILES.sites.length } })
   t.same(calls[0].contents, FILES)
@@ -46,10 +48,10 @@ t.test('POST /imports: roles, missing, unknown and oversized files', async (t) =
   const viewer = await createUserWithToken(app, { role: 'viewer', companyId: admin.companyId })
   const send = async (authorization: string, parts: Record<string, string>) => {
     const { payload, contentType } = await multipart(parts)
-    return app.inject({ method: 'POST', url: '/imports', payload, headers: { authorization, 'content-type': contentType } })
+    return app.inject({ method: 'POST', url: URL, payload, headers: { authorization, 'content-type': contentType } })
   }
   t.equal((await send(viewer.authorization, FILES)).statusCode, 403)
-  t.equal((await app.inject({ method: 'POST', url: '/imports', payload: FILES })).statusCode, 401)
+  t.equal((await app.inject({ method: 'POST', url: URL, payload: FILES })).statusCode, 401)
   const missing = await send(admin.authorization, { campaigns: FILES.campaigns })
   t.equal(missing.statusCode, 400)
   t.same(missing.json().errors.map((e: { field: string }) => e.field), ['body.periods', 'body.sites'])
@@ -60,7 +62,7 @@ t.test('POST /imports: roles, missing, unknown and oversized files', async (t) =
   const big = await send(admin.authorization, { ...FILES, sites: 'x'.repeat(5000) })
   t.equal(big.statusCode, 413, big.body)
   t.equal(big.headers['content-type'], 'application/problem+json; charset=utf-8')
-  const json = await app.inject({ method: 'POST', url: '/imports', payload: FILES, headers: { authorization: admin.authorization } })
+  const json = await app.inject({ method: 'POST', url: URL, payload: FILES, headers: { authorization: admin.authorization } })
   t.equal(json.statusCode, 415)
   t.equal(calls.length, 0, 'the importer never ran')
 })

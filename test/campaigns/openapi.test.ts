@@ -26,7 +26,10 @@ t.test('the OpenAPI document is valid and lists every registered route', async (
   await t.resolves(validate(structuredClone(doc)), 'valid OpenAPI')
   t.equal(doc.openapi, '3.1.0')
 
-  const routes = registeredRoutes(app).filter((r) => !['HEAD', 'OPTIONS'].includes(r.method) && !r.path.startsWith('/docs'))
+  // /metrics is Prometheus' scrape endpoint, kept out of the API document on purpose (schema.hide).
+  const HIDDEN = ['/metrics']
+  for (const path of HIDDEN) t.notOk(doc.paths[path], `${path} is hidden from the API document`)
+  const routes = registeredRoutes(app).filter((r) => !['HEAD', 'OPTIONS'].includes(r.method) && !r.path.startsWith('/docs') && !HIDDEN.includes(r.path))
   t.ok(routes.some((r) => r.path === '/campaigns/:name/periods/summary'), 'the route list is complete enough to mean something')
   for (const { method, path } of routes) {
     const documented = path.replace(/:(\w+)/g, '{$1}')
