@@ -23,3 +23,12 @@ t.test('POST /imports with the real importer: report back, then the campaign is 
   const doc = await app.inject('/docs/json')
   t.ok(doc.json().paths['/imports'].post)
 })
+
+t.test('POST /imports with a malformed multipart body is a 400 problem, not a 500', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await createUserWithToken(app, { role: 'admin' })
+  const response = await app.inject({ method: 'POST', url: '/imports', payload: '\ufffe', headers: { authorization: admin.authorization, 'content-type': 'multipart/form-data; boundary=zz' } })
+  t.equal(response.statusCode, 400)
+  t.match(response.headers['content-type'], /^application\/problem\+json/)
+  t.match(response.json().detail, /multipart body is malformed/)
+})

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import multipart from '@fastify/multipart'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { TSchema } from '@sinclair/typebox'
 import { BEARER_SECURITY } from '../../../schemas/campaigns.js'
 import { COMMON_PROBLEMS, problemResponses } from '../../../schemas/common.js'
@@ -14,15 +14,22 @@ import { badRequest, HttpProblem } from '../../errors.js'
 const KINDS = ['campaigns', 'periods', 'sites'] as const
 type Kind = typeof KINDS[number]
 
-/**
- * The importer library's entry point, as `importCampaignFiles` in src/modules/imports/index.ts
- * (branch `importer`) declares it. Taken as an option so this route builds without it; once
- * both branches are merged, src/app.ts registers it with:
- *
- *   await app.register(importRoutes, { importFiles: importCampaignFiles, reportSchema: ImportReportSchema, uploadLimitBytes: config.UPLOAD_LIMIT_BYTES })
- */
+/** The importer's entry point (`importCampaignFiles`), taken as an option so tests can stand in for it. */
 export type ImportFiles = (connection: DatabaseConnection, options: { companyId: number, files: Record<Kind, string> }) => Promise<unknown>
 export type ImportRoutesOptions = { importFiles: ImportFiles, reportSchema: TSchema, uploadLimitBytes: number }
+
+async function spoolParts (request: FastifyRequest, directory: string): Promise<Partial<Record<Kind, string>>> {
+  const files: Partial<Record<Kind, string>> = {}
+  for await (const part of request.parts()) {
+    const kind = part.fieldname as Kind
+    if (part.type !== 'file' || !KINDS.includes(kind)) throw badRequest(`Unexpected field "${part.fieldname}": send only the files ${KINDS.join(', ')}.`, [{ field: `body.${part.fieldname}`, message: 'is not a known field' }])
+    if (files[kind]) throw badRequest(`The file ${kind} was sent twice.`, [{ field: `body.${kind}`, message: 'was sent twice' }])
+    const target = path.join(directory, `${kind}.csv`)
+    await pipeline(part.file, createWriteStream(target, { mode: 0o600 }))
+    files[kind] = target
+  }
+  return files
+}
 
 /**
  * POST /imports: the three CSV exports as multipart file fields named campaigns, periods and
@@ -47,15 +54,11 @@ export default async function importRoutes (app: FastifyInstance, { importFiles,
     if (!request.isMultipart()) throw new HttpProblem(415, 'Send the files as multipart/form-data with the fields campaigns, periods and sites.')
     const directory = await mkdtemp(path.join(tmpdir(), 'campaign-import-'))
     try {
-      const files: Partial<Record<Kind, string>> = {}
-      for await (const part of request.parts()) {
-        const kind = part.fieldname as Kind
-        if (part.type !== 'file' || !KINDS.includes(kind)) throw badRequest(`Unexpected field "${part.fieldname}": send only the files ${KINDS.join(', ')}.`, [{ field: `body.${part.fieldname}`, message: 'is not a known field' }])
-        if (files[kind]) throw badRequest(`The file ${kind} was sent twice.`, [{ field: `body.${kind}`, message: 'was sent twice' }])
-        const target = path.join(directory, `${kind}.csv`)
-        await pipeline(part.file, createWriteStream(target, { mode: 0o600 }))
-        files[kind] = target
-      }
+      const files = await spoolParts(request, directory).catch((error: Error & { statusCode?: number }) => {
+        // busboy's own parse errors ("Malformed part header", "Unexpected end of form") carry no status.
+        if (error instanceof HttpProblem || error.statusCode) throw error
+        throw badRequest(`The multipart body is malformed (${error.message}): send the files as multipart/form-data.`)
+      })
       const missing = KINDS.filter((kind) => !files[kind])
       if (missing.length > 0) throw badRequest(`Missing file(s): ${missing.join(', ')}.`, missing.map((kind) => ({ field: `body.${kind}`, message: 'is required' })))
       return await importFiles(app.database, { companyId: request.user.companyId, files: files as Record<Kind, string> })
