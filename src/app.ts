@@ -18,6 +18,11 @@ import rateLimit from './plugins/rate-limit.js'
 import healthRoutes from './modules/health/routes.js'
 import authModule from './modules/auth/index.js'
 import { sendProblem } from './plugins/errors.js'
+import campaignRoutes from './modules/campaigns/routes.js'
+import analyticsRoutes from './modules/analytics/routes.js'
+import importRoutes from './modules/imports/routes.js'
+import { importCampaignFiles } from './modules/imports/index.js'
+import { ImportReportSchema } from '../schemas/imports.js'
 
 export type BuildOptions = {
   /** An open database connection to use instead of connecting from config (tests). */
@@ -97,6 +102,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
 
   await app.register(healthRoutes, { timeoutMs: config.HEALTH_TIMEOUT_MS })
   await app.register(authModule, { config })
+  await app.register(campaignRoutes, { secretKey: config.secretKey })
+  await app.register(analyticsRoutes)
+  await app.register(importRoutes, { importFiles: importCampaignFiles, reportSchema: ImportReportSchema, uploadLimitBytes: config.UPLOAD_LIMIT_BYTES })
 
   return app
 }

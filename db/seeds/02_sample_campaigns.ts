@@ -5,15 +5,13 @@ import type { DatabaseConnection } from '../../src/db/engine.js'
 import type { Database } from '../../src/db/schema.js'
 import { FILE_NAMES, findOrCreateCompany, importCampaignFiles, summarise, type FileKind } from '../../src/modules/imports/index.js'
 import type { ImportReport } from '../../schemas/imports.js'
+import { DEFAULT_COMPANY_NAME } from '../../src/modules/auth/default-owner.js'
 
 // Loads the project's generated sample data (db/seeds/data, the three export formats) into the
 // default company through the importer, so the seed exercises the same repairs a customer file
 // does. Re-runnable: the importer upserts by natural key.
 
 export const SAMPLE_DATA_DIR = fileURLToPath(new URL('./data', import.meta.url))
-
-/** Until the auth module's ensureDefaultOwner provides it, the default company is found or created by this name. */
-export const DEFAULT_COMPANY_NAME = 'Default company'
 
 export async function seedSampleCampaigns (target: DatabaseConnection | Kysely<Database>, options: { companyId?: number, dir?: string } = {}): Promise<ImportReport | undefined> {
   const dir = options.dir ?? SAMPLE_DATA_DIR

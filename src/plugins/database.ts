@@ -4,6 +4,9 @@ import type { Kysely } from 'kysely'
 import type { Config } from '../config.js'
 import { connectDatabase, type DatabaseConnection } from '../db/engine.js'
 import { migrateToLatest } from '../db/migrator.js'
+import { runSeeds } from '../db/seeder.js'
+
+const FIRST_MIGRATION = '0001_accounts'
 import type { Database } from '../db/schema.js'
 
 declare module 'fastify' {
@@ -21,7 +24,7 @@ export type DatabasePluginOptions = {
 
 /**
  * Opens the database, applies migrations where the app owns them (the embedded engine, or
- * MIGRATE_ON_START=1), and closes the pool when the app closes.
+ * MIGRATE_ON_START=1), seeds a newly created embedded database, and closes the pool when the app closes.
  */
 async function databasePlugin (app: FastifyInstance, { config, connection }: DatabasePluginOptions) {
   const database = connection ?? await connectDatabase(config)
@@ -31,9 +34,17 @@ async function databasePlugin (app: FastifyInstance, { config, connection }: Dat
   })
   // PGlite has no directory lock, so the CLI must not migrate a directory the server holds: the server migrates it.
   const migrate = config.MIGRATE_ON_START ?? (database.engine === 'pglite' && !connection)
+  let createdNow = false
   if (migrate) {
-    const { results } = await migrateToLatest(database.db)
-    for (const result of results ?? []) app.log.info({ migration: result.migrationName, status: result.status }, 'migration applied')
+    const { results = [] } = await migrateToLatest(database.db)
+    for (const result of results) app.log.info({ migration: result.migrationName, status: result.status }, 'migration applied')
+    createdNow = results.some((result) => result.migrationName === FIRST_MIGRATION)
+  }
+  // `npm start` on a new embedded database serves data at once: seed it on its first start only
+  // (SEED_ON_START=1 forces a run; seeds are idempotent).
+  if (config.SEED_ON_START ?? (createdNow && database.engine === 'pglite' && !config.TESTING)) {
+    const ran = await runSeeds(database.db)
+    app.log.info({ seeds: ran }, 'database seeded')
   }
   app.decorate('database', database)
   app.decorate('db', database.db)

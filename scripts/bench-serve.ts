@@ -1,0 +1,33 @@
+// Child process of scripts/bench-api.ts: serves the app or the ceiling, prints {port, token} once listening.
+import http from 'node:http'
+import { type AddressInfo } from 'node:net'
+import { Kysely, PostgresDialect } from 'kysely'
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config.js'
+import { createServerPool } from '../src/db/engine.js'
+import type { Database } from '../src/db/schema.js'
+import { listSegments, segmentQuery } from '../src/modules/campaigns/list-repository.js'
+import { BENCH_SECRET } from './bench-data.js'
+
+const mode = process.argv[2]
+const config = loadConfig({ DATABASE_URL: process.env.BENCH_DATABASE_URL, SECRET_KEY: BENCH_SECRET, LOG_LEVEL: 'warn', DB_POOL_MAX: '10' })
+const companyId = 1
+
+if (mode === 'app') {
+  const app = await buildApp(config)
+  const user = await app.db.insertInto('users').values({ company_id: companyId, email: `bench-${Date.now()}@example.com`, password_hash: 'x', role: 'owner' }).returning('id').executeTakeFirstOrThrow()
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const token = app.signAccessToken({ id: user.id, companyId, role: 'owner' })
+  console.log(JSON.stringify({ port: (app.server.address() as AddressInfo).port, token, companyId }))
+} else {
+  // The ceiling: the same first-page SQL the app runs, through a pg Pool of the same size, no framework.
+  const pool = createServerPool(config)
+  const compiled = segmentQuery(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), companyId, {}, listSegments('name')[0], 6).compile()
+  const server = http.createServer((_req, res) => {
+    pool.query(compiled.sql, [...compiled.parameters] as unknown[]).then(({ rows }) => {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' })
+      res.end(JSON.stringify({ data: rows.slice(0, 5), page_size: 5, next_cursor: rows.length > 5 ? 'x' : null }))
+    }, () => { res.writeHead(500).end() })
+  })
+  server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: (server.address() as AddressInfo).port })))
+}

@@ -1,0 +1,123 @@
+import { sql, type Kysely, type Transaction } from 'kysely'
+import type { CampaignFilters } from '../../../schemas/campaigns.js'
+import type { Database } from '../../db/schema.js'
+import { filterConditions } from '../campaigns/filters.js'
+
+type Db = Kysely<Database> | Transaction<Database>
+
+/** The campaign's own figures plus its facts aggregated, and the derived ratios, in one statement. */
+export function campaignFigures (db: Db, companyId: number, campaignId: number) {
+  return db.selectFrom('campaigns as c')
+    .leftJoinLateral((eb) => eb.selectFrom('campaign_site_periods as f')
+      .select((e) => [e.fn.count<number>('f.site_id').distinct().as('sites'), sql<number>`coalesce(sum(f.impactos_catorcenal), 0)`.as('impactos')])
+      .whereRef('f.company_id', '=', 'c.company_id').whereRef('f.campaign_id', '=', 'c.id').as('fa'), (join) => join.onTrue())
+    .leftJoinLateral((eb) => eb.selectFrom('campaign_periods as cp')
+      .select((e) => e.fn.countAll<number>().as('periods'))
+      .whereRef('cp.company_id', '=', 'c.company_id').whereRef('cp.campaign_id', '=', 'c.id').as('pa'), (join) => join.onTrue())
+    .selectAll('c')
+    .select([
+      'fa.sites as sites_count', 'fa.impactos as impactos_sitios', 'pa.periods as periods_count',
+      sql<number | null>`c.impactos_personas::float8 / nullif(fa.sites, 0)`.as('impactos_por_sitio'),
+      sql<number | null>`c.impactos_personas::float8 / nullif(pa.periods, 0)`.as('impactos_por_periodo'),
+      sql<number | null>`c.alcance::float8 / nullif(c.universo_zona_metro, 0)`.as('alcance_share_universo'),
+      sql<number | null>`c.impactos_personas::float8 / nullif(c.alcance, 0)`.as('frecuencia_efectiva'),
+      sql<number | null>`(select u.h - 1 from unnest(c.hourly_vehicle_count) with ordinality as u(v, h) order by u.v desc, u.h limit 1)`.as('peak_hour'),
+      sql<number | null>`(select sum(v) from unnest(c.hourly_vehicle_count) as v)`.as('hourly_total')
+    ])
+    .where('c.company_id', '=', companyId).where('c.id', '=', campaignId)
+    .executeTakeFirstOrThrow()
+}
+
+/** The period series with the change from the previous period (window functions). */
+export async function periodSeries (db: Db, companyId: number, campaignId: number) {
+  const { rows } = await sql<{ period: string, impactos_periodo_personas: number | null, impactos_periodo_vehiculos: number | null, change_personas: number | null, change_personas_pct: number | null, change_vehiculos: number | null, change_vehiculos_pct: number | null }>`
+    select period, impactos_periodo_personas, impactos_periodo_vehiculos,
+      impactos_periodo_personas - lag(impactos_periodo_personas) over w as change_personas,
+      (impactos_periodo_personas - lag(impactos_periodo_personas) over w)::float8 / nullif(lag(impactos_periodo_personas) over w, 0) as change_personas_pct,
+      impactos_periodo_vehiculos - lag(impactos_periodo_vehiculos) over w as change_vehiculos,
+      (impactos_periodo_vehiculos - lag(impactos_periodo_vehiculos) over w)::float8 / nullif(lag(impactos_periodo_vehiculos) over w, 0) as change_vehiculos_pct
+    from campaign_periods
+    where company_id = ${companyId} and campaign_id = ${campaignId}
+    window w as (order by period)
+    order by period`.execute(db)
+  return rows
+}
+
+type Stats = { total: number, average: number | null, min_period: string | null, min_value: number | null, max_period: string | null, max_value: number | null }
+
+/** Totals, averages and the extreme periods of one column of the series. */
+export async function periodStats (db: Db, companyId: number, campaignId: number, column: 'impactos_periodo_personas' | 'impactos_periodo_vehiculos'): Promise<Stats> {
+  const c = sql.ref(column)
+  const { rows } = await sql<Stats>`
+    select coalesce(sum(${c}), 0) as total, avg(${c})::float8 as average,
+      (array_agg(period order by ${c} asc, period) filter (where ${c} is not null))[1] as min_period, min(${c}) as min_value,
+      (array_agg(period order by ${c} desc, period) filter (where ${c} is not null))[1] as max_period, max(${c}) as max_value
+    from campaign_periods where company_id = ${companyId} and campaign_id = ${campaignId}`.execute(db)
+  return rows[0]
+}
+
+export const SITE_DIMENSIONS = ['tipo_de_mueble', 'tipo_de_anuncio', 'estado', 'municipio', 'zm'] as const
+
+/** Every dimension's breakdown in one pass: each fact row fans out to one (dimension, value) per dimension. */
+export async function siteBreakdowns (db: Db, companyId: number, campaignId: number) {
+  const { rows } = await sql<{ dimension: typeof SITE_DIMENSIONS[number], value: string | null, sites: number, impactos: number, alcance: number }>`
+    select d.dimension, d.value, count(distinct s.id) as sites,
+      coalesce(sum(f.impactos_catorcenal), 0) as impactos, coalesce(sum(f.alcance_vehiculos_catorcenal), 0)::float8 as alcance
+    from campaign_site_periods f
+    join sites s on s.company_id = f.company_id and s.id = f.site_id
+    cross join lateral (values ('tipo_de_mueble', s.tipo_de_mueble), ('tipo_de_anuncio', s.tipo_de_anuncio),
+      ('estado', s.estado), ('municipio', s.municipio), ('zm', s.zm)) as d(dimension, value)
+    where f.company_id = ${companyId} and f.campaign_id = ${campaignId}
+    group by d.dimension, d.value
+    order by d.dimension, impactos desc, d.value nulls last`.execute(db)
+  return rows
+}
+
+export function topSites (db: Db, companyId: number, campaignId: number, limit: number) {
+  return db.selectFrom('campaign_site_periods as f')
+    .innerJoin('sites as s', (join) => join.onRef('s.company_id', '=', 'f.company_id').onRef('s.id', '=', 'f.site_id'))
+    .select(['s.codigo_del_sitio', 's.tipo_de_mueble', 's.estado', 's.zm'])
+    .select([
+      sql<number>`coalesce(sum(f.impactos_catorcenal), 0)`.as('impactos'),
+      sql<number>`coalesce(sum(f.alcance_vehiculos_catorcenal), 0)::float8`.as('alcance')
+    ])
+    .where('f.company_id', '=', companyId).where('f.campaign_id', '=', campaignId)
+    .groupBy(['s.company_id', 's.id'])
+    .orderBy('impactos', 'desc').orderBy('s.codigo_del_sitio')
+    .limit(limit)
+    .execute()
+}
+
+const totalColumns = () => [
+  sql<number>`count(*)`.as('campaigns'),
+  sql<number>`coalesce(sum(c.impactos_personas), 0)`.as('impactos_personas'),
+  sql<number>`coalesce(sum(c.impactos_vehiculos), 0)`.as('impactos_vehiculos'),
+  sql<number>`coalesce(sum(c.alcance), 0)`.as('alcance')
+]
+
+/** The company's campaigns (filtered like the list) aggregated: overall, by type, by month of flight start. */
+export async function overviewByCampaign (db: Db, companyId: number, filters: CampaignFilters) {
+  const base = db.selectFrom('campaigns as c').where((eb) => eb.and(filterConditions(eb, companyId, filters)))
+  const [overall, byTipo, byMonth] = await Promise.all([
+    base.select(totalColumns()).executeTakeFirstOrThrow(),
+    base.select('c.tipo_campania').select(totalColumns()).groupBy('c.tipo_campania').orderBy('c.tipo_campania').execute(),
+    base.select(sql<string>`to_char(c.fecha_inicio, 'YYYY-MM')`.as('month')).select(totalColumns()).groupBy(sql`to_char(c.fecha_inicio, 'YYYY-MM')`).orderBy('month').execute()
+  ])
+  return { overall, byTipo, byMonth }
+}
+
+export function overviewByZone (db: Db, companyId: number, filters: CampaignFilters) {
+  return db.selectFrom('campaigns as c')
+    .innerJoin('campaign_site_periods as f', (join) => join.onRef('f.company_id', '=', 'c.company_id').onRef('f.campaign_id', '=', 'c.id'))
+    .innerJoin('sites as s', (join) => join.onRef('s.company_id', '=', 'f.company_id').onRef('s.id', '=', 'f.site_id'))
+    .where((eb) => eb.and(filterConditions(eb, companyId, filters)))
+    .select('s.zm')
+    .select((eb) => [
+      eb.fn.count<number>('c.id').distinct().as('campaigns'),
+      eb.fn.count<number>('s.id').distinct().as('sites'),
+      sql<number>`coalesce(sum(f.impactos_catorcenal), 0)`.as('impactos')
+    ])
+    .groupBy('s.zm')
+    .orderBy('impactos', 'desc').orderBy('s.zm')
+    .execute()
+}

@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { CampaignSummary, ConditionalHeaders, NotModified, Overview, OverviewQuery, PeriodsSummary, SitesSummary } from '../../../schemas/analytics.js'
+import { BEARER_SECURITY as security, CampaignNameParams } from '../../../schemas/campaigns.js'
+import { COMMON_PROBLEMS, problemResponses } from '../../../schemas/common.js'
+import { addEtags } from './etag.js'
+import * as service from './service.js'
+
+/** The dashboard's three views of a campaign and the company overview; encapsulated, so the ETag hook stays here. */
+export default async function analyticsRoutes (fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  addEtags(app)
+  const problems = problemResponses(...COMMON_PROBLEMS, 401, 404)
+
+  app.get('/campaigns/:name/summary', {
+    onRequest: app.authenticate,
+    schema: {
+      tags: ['analytics'],
+      summary: 'Audience profile, totals, frequency, reach, the 24-hour vehicle profile and derived figures',
+      security,
+      params: CampaignNameParams,
+      headers: ConditionalHeaders,
+      response: { 200: CampaignSummary, 304: NotModified, ...problems }
+    }
+  }, async (request) => service.campaignSummary(app.db, request.user.companyId, request.params.name))
+
+  app.get('/campaigns/:name/periods/summary', {
+    onRequest: app.authenticate,
+    schema: {
+      tags: ['analytics'],
+      summary: 'Impacts by period: the series with period-over-period change, totals, averages, min and max',
+      security,
+      params: CampaignNameParams,
+      headers: ConditionalHeaders,
+      response: { 200: PeriodsSummary, 304: NotModified, ...problems }
+    }
+  }, async (request) => service.periodsSummary(app.db, request.user.companyId, request.params.name))
+
+  app.get('/campaigns/:name/sites/summary', {
+    onRequest: app.authenticate,
+    schema: {
+      tags: ['analytics'],
+      summary: 'Sites broken down by furniture type, ad type, state, municipality and metro zone, and the top sites',
+      security,
+      params: CampaignNameParams,
+      headers: ConditionalHeaders,
+      response: { 200: SitesSummary, 304: NotModified, ...problems }
+    }
+  }, async (request) => service.sitesSummary(app.db, request.user.companyId, request.params.name))
+
+  app.get('/analytics/overview', {
+    onRequest: app.authenticate,
+    schema: {
+      tags: ['analytics'],
+      summary: 'Your company\'s campaigns in aggregate, filtered like the list: totals, by type, by month, by metro zone',
+      security,
+      querystring: OverviewQuery,
+      headers: ConditionalHeaders,
+      response: { 200: Overview, 304: NotModified, ...problemResponses(...COMMON_PROBLEMS, 401) }
+    }
+  }, async (request) => service.overview(app.db, request.user.companyId, request.query))
+}

@@ -1,0 +1,97 @@
+import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely'
+import type { CampaignFilters, Sort } from '../../../schemas/campaigns.js'
+import type { Database } from '../../db/schema.js'
+import type { CursorPosition } from './cursor.js'
+import { filterConditions, type CampaignScope } from './filters.js'
+
+type Db = Kysely<Database> | Transaction<Database>
+type SortColumn = 'name' | 'fecha_inicio' | 'impactos_personas' | 'alcance'
+
+export const CAMPAIGN_COLUMNS = [
+  'name', 'sites', 'periods', 'tipo_campania', 'fecha_inicio', 'fecha_fin', 'universo_zona_metro',
+  'impactos_personas', 'impactos_vehiculos', 'frecuencia_calculada', 'frecuencia_promedio', 'alcance',
+  'nse_ab', 'nse_cmas', 'nse_c', 'nse_dmas', 'nse_d', 'nse_e', 'edad_0a14', 'edad_15a19', 'edad_20a24',
+  'edad_25a34', 'edad_35a44', 'edad_45a64', 'edad_65mas', 'hombres', 'mujeres', 'hourly_vehicle_count',
+  'created_at', 'updated_at'
+] as const
+
+const NULLABLE: ReadonlySet<SortColumn> = new Set(['impactos_personas', 'alcance'])
+
+/**
+ * One index range scan: rows matching `where`, in `order`. A page walks one or two segments.
+ * The order is total: (key, id), with NULL keys greater than every value (PostgreSQL's own
+ * btree order), so ascending walks values then NULLs, descending NULLs then values, and both
+ * follow an index (company_id, key, id) forwards or backwards. name is unique per company and
+ * needs no tie-breaker.
+ */
+export type Segment = { where: (eb: CampaignScope) => Expression<SqlBool>, order: Array<{ column: SortColumn | 'id', desc: boolean }> }
+
+export function parseSort (sort: Sort): { column: SortColumn, desc: boolean } {
+  return { column: sort.replace(/^-/, '') as SortColumn, desc: sort.startsWith('-') }
+}
+
+export function listSegments (sort: Sort, after?: CursorPosition): Segment[] {
+  const { column, desc } = parseSort(sort)
+  const ref = `c.${column}` as const
+  const op = desc ? '<' : '>'
+  const all = (): Expression<SqlBool> => sql<SqlBool>`true`
+  if (column === 'name') {
+    return [{ where: after ? (eb) => eb('c.name', op, String(after.key)) : all, order: [{ column, desc }] }]
+  }
+  // PostgreSQL's default NULL placement (last ascending, first descending) is this order, so
+  // without a cursor one scan walks NULLs and values together.
+  if (!after) return [{ where: all, order: [{ column, desc }, { column: 'id', desc }] }]
+  const values: Segment = {
+    where: after.key !== null
+      ? (eb) => eb(eb.refTuple(ref, 'c.id'), op, eb.tuple(after.key as never, after.id))
+      : (eb) => eb(ref, 'is not', null),
+    order: [{ column, desc }, { column: 'id', desc }]
+  }
+  if (!NULLABLE.has(column)) return [values]
+  const nulls: Segment = {
+    where: after.key === null
+      ? (eb) => eb.and([eb(ref, 'is', null), eb('c.id', op, after.id)])
+      : (eb) => eb(ref, 'is', null),
+    order: [{ column: 'id', desc }]
+  }
+  if (!desc) return after.key === null ? [nulls] : [values, nulls]
+  return after.key !== null ? [values] : [nulls, values]
+}
+
+/** The campaigns of one segment with their counts; the counts run for the page's rows only. */
+export function segmentQuery (db: Db, companyId: number, filters: CampaignFilters, segment: Segment, limit: number) {
+  let page = db.selectFrom('campaigns as c')
+    .select(['c.company_id', 'c.id', ...CAMPAIGN_COLUMNS.map((c) => `c.${c}` as const)])
+    .where((eb) => eb.and([...filterConditions(eb, companyId, filters), segment.where(eb)]))
+  for (const { column, desc } of segment.order) page = page.orderBy(`c.${column}`, desc ? 'desc' : 'asc')
+  let query = db.selectFrom(page.limit(limit).as('p'))
+    .selectAll('p')
+    .select((eb) => [
+      eb.selectFrom('campaign_site_periods as f').select((e) => e.fn.count<number>('f.site_id').distinct().as('n'))
+        .whereRef('f.company_id', '=', 'p.company_id').whereRef('f.campaign_id', '=', 'p.id').as('sites_count'),
+      eb.selectFrom('campaign_periods as cp').select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('cp.company_id', '=', 'p.company_id').whereRef('cp.campaign_id', '=', 'p.id').as('periods_count')
+    ])
+  for (const { column, desc } of segment.order) query = query.orderBy(`p.${column}`, desc ? 'desc' : 'asc')
+  return query
+}
+
+export type ListedCampaign = Awaited<ReturnType<ReturnType<typeof segmentQuery>['execute']>>[number]
+
+/** Up to `limit` rows after `after`, walking the segments in order until the page is full. */
+export async function listCampaigns (db: Db, companyId: number, filters: CampaignFilters, sort: Sort, limit: number, after?: CursorPosition): Promise<ListedCampaign[]> {
+  const rows: ListedCampaign[] = []
+  for (const segment of listSegments(sort, after)) {
+    rows.push(...await segmentQuery(db, companyId, filters, segment, limit - rows.length).execute())
+    if (rows.length >= limit) break
+  }
+  return rows
+}
+
+export async function countCampaigns (db: Db, companyId: number, filters: CampaignFilters): Promise<number> {
+  const row = await db.selectFrom('campaigns as c')
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .where((eb) => eb.and(filterConditions(eb, companyId, filters)))
+    .executeTakeFirstOrThrow()
+  return Number(row.total)
+}

@@ -1,0 +1,69 @@
+import { createWriteStream } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import multipart from '@fastify/multipart'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { TSchema } from '@sinclair/typebox'
+import { BEARER_SECURITY } from '../../../schemas/campaigns.js'
+import { COMMON_PROBLEMS, problemResponses } from '../../../schemas/common.js'
+import type { DatabaseConnection } from '../../db/engine.js'
+import { badRequest, HttpProblem } from '../../errors.js'
+
+const KINDS = ['campaigns', 'periods', 'sites'] as const
+type Kind = typeof KINDS[number]
+
+/** The importer's entry point (`importCampaignFiles`), taken as an option so tests can stand in for it. */
+export type ImportFiles = (connection: DatabaseConnection, options: { companyId: number, files: Record<Kind, string> }) => Promise<unknown>
+export type ImportRoutesOptions = { importFiles: ImportFiles, reportSchema: TSchema, uploadLimitBytes: number }
+
+async function spoolParts (request: FastifyRequest, directory: string): Promise<Partial<Record<Kind, string>>> {
+  const files: Partial<Record<Kind, string>> = {}
+  for await (const part of request.parts()) {
+    const kind = part.fieldname as Kind
+    if (part.type !== 'file' || !KINDS.includes(kind)) throw badRequest(`Unexpected field "${part.fieldname}": send only the files ${KINDS.join(', ')}.`, [{ field: `body.${part.fieldname}`, message: 'is not a known field' }])
+    if (files[kind]) throw badRequest(`The file ${kind} was sent twice.`, [{ field: `body.${kind}`, message: 'was sent twice' }])
+    const target = path.join(directory, `${kind}.csv`)
+    await pipeline(part.file, createWriteStream(target, { mode: 0o600 }))
+    files[kind] = target
+  }
+  return files
+}
+
+/**
+ * POST /imports: the three CSV exports as multipart file fields named campaigns, periods and
+ * sites. The importer reads campaigns before periods before sites while a multipart body
+ * arrives in the client's order, so each part is spooled to a private temporary directory
+ * (bounded by uploadLimitBytes per file: 413 past it) and removed afterwards.
+ */
+export default async function importRoutes (app: FastifyInstance, { importFiles, reportSchema, uploadLimitBytes }: ImportRoutesOptions) {
+  await app.register(multipart, { limits: { fileSize: uploadLimitBytes, files: KINDS.length, fields: 0, parts: KINDS.length } })
+
+  app.post('/imports', {
+    onRequest: app.requireRole('admin'),
+    schema: {
+      tags: ['imports'],
+      summary: 'Import the three CSV exports (admin or owner): one transaction, the importer\'s report back',
+      description: `multipart/form-data with the file fields ${KINDS.join(', ')}; at most ${uploadLimitBytes} bytes each.`,
+      security: BEARER_SECURITY,
+      consumes: ['multipart/form-data'],
+      response: { 200: reportSchema, ...problemResponses(...COMMON_PROBLEMS, 401, 403, 413, 415) }
+    }
+  }, async (request) => {
+    if (!request.isMultipart()) throw new HttpProblem(415, 'Send the files as multipart/form-data with the fields campaigns, periods and sites.')
+    const directory = await mkdtemp(path.join(tmpdir(), 'campaign-import-'))
+    try {
+      const files = await spoolParts(request, directory).catch((error: Error & { statusCode?: number }) => {
+        // busboy's own parse errors ("Malformed part header", "Unexpected end of form") carry no status.
+        if (error instanceof HttpProblem || error.statusCode) throw error
+        throw badRequest(`The multipart body is malformed (${error.message}): send the files as multipart/form-data.`)
+      })
+      const missing = KINDS.filter((kind) => !files[kind])
+      if (missing.length > 0) throw badRequest(`Missing file(s): ${missing.join(', ')}.`, missing.map((kind) => ({ field: `body.${kind}`, message: 'is required' })))
+      return await importFiles(app.database, { companyId: request.user.companyId, files: files as Record<Kind, string> })
+    } finally {
+      await rm(directory, { recursive: true, force: true })
+    }
+  })
+}

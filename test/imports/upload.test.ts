@@ -1,0 +1,34 @@
+import t from 'tap'
+import { buildTestApp, createUserWithToken } from '../helper.js'
+import { cleanExport, csv, CAMPAIGN_HEADER, PERIOD_HEADER, SITE_HEADER } from './fixtures.js'
+
+t.test('POST /imports with the real importer: report back, then the campaign is listed, detailed and summarised', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await createUserWithToken(app, { role: 'admin' })
+  const data = cleanExport('subida')
+  const form = new FormData()
+  form.append('campaigns', new Blob([csv(CAMPAIGN_HEADER, data.campaigns)]), 'c.csv')
+  form.append('periods', new Blob([csv(PERIOD_HEADER, data.periods)]), 'p.csv')
+  form.append('sites', new Blob([csv(SITE_HEADER, data.sites)]), 's.csv')
+  const request = new Request('http://localhost/imports', { method: 'POST', body: form })
+  const response = await app.inject({ method: 'POST', url: '/imports', payload: Buffer.from(await request.arrayBuffer()), headers: { authorization: admin.authorization, 'content-type': request.headers.get('content-type')! } })
+  t.equal(response.statusCode, 200, response.body.slice(0, 500))
+  t.equal(response.json().committed, true)
+  const list = await app.inject({ url: '/campaigns', headers: { authorization: admin.authorization } })
+  t.equal(list.json().data[0].name, 'subida')
+  for (const path of ['', '/summary', '/periods/summary', '/sites/summary']) {
+    const r = await app.inject({ url: `/campaigns/subida${path}`, headers: { authorization: admin.authorization } })
+    t.equal(r.statusCode, 200, `${path} ${r.body.slice(0, 300)}`)
+  }
+  const doc = await app.inject('/docs/json')
+  t.ok(doc.json().paths['/imports'].post)
+})
+
+t.test('POST /imports with a malformed multipart body is a 400 problem, not a 500', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await createUserWithToken(app, { role: 'admin' })
+  const response = await app.inject({ method: 'POST', url: '/imports', payload: '\ufffe', headers: { authorization: admin.authorization, 'content-type': 'multipart/form-data; boundary=zz' } })
+  t.equal(response.statusCode, 400)
+  t.match(response.headers['content-type'], /^application\/problem\+json/)
+  t.match(response.json().detail, /multipart body is malformed/)
+})
