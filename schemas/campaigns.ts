@@ -8,7 +8,16 @@ const Count = (description: string, example = 125000) => nullable(Type.Integer({
 export const TipoCampania = Type.Union([Type.Literal('mensual'), Type.Literal('catorcenal')], {
   description: 'Campaign type: monthly or by catorcena (14-day period)', examples: ['catorcenal']
 })
-export const CampaignNameString = Type.String({ minLength: 1, maxLength: 200, description: 'The campaign name, unique within your company', examples: ['Verano Refrescos 2025'] })
+// Control characters, a byte-order mark and lone surrogates cannot round-trip as text (PGlite's
+// decoder drops a leading U+FEFF; UTF-8 turns a lone surrogate into U+FFFD): refuse them up front.
+const UNSTORABLE = '\\u0000-\\u001f\\u007f\\ufeff\\ud800-\\udfff'
+export const CampaignNameString = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  pattern: `^[^${UNSTORABLE}]*[^\\s${UNSTORABLE}][^${UNSTORABLE}]*$`,
+  description: 'The campaign name, unique within your company: printable text with at least one visible character',
+  examples: ['Verano Refrescos 2025']
+})
 const PeriodCode = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}$', description: 'YYYY-MM (month) or YYYY-NN (catorcena)', examples: ['2025-07'] })
 
 /** The writable columns of a campaign, in the export's vocabulary. */
