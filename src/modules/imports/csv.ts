@@ -21,6 +21,9 @@ export type CsvRow = {
   fieldCountError?: string
 }
 
+/** A row with its cells in the order of COLUMNS[file] (no object per row for the large file). */
+export type CsvRecord = { line: number, values: string[], raw: string[], fieldCountError?: string }
+
 export type CsvHeader = { missingOptional: string[], ignored: string[] }
 
 export type CsvSource = Readable | string
@@ -30,18 +33,28 @@ export type CsvSource = Readable | string
  * normaliseHeader; columns are found by name, not position.
  */
 export async function * readExport (file: FileKind, source: CsvSource, onHeader: (header: CsvHeader) => void): AsyncGenerator<CsvRow> {
-  for await (const rows of readExportBatches(file, source, onHeader)) yield * rows
+  const names = COLUMNS[file].map((spec) => spec.name)
+  for await (const records of readExportBatches(file, source, onHeader)) {
+    for (const { line, values, raw, fieldCountError } of records) {
+      const cells: Record<string, string> = {}
+      for (let i = 0; i < names.length; i++) cells[names[i]] = values[i]
+      const row: CsvRow = { line, cells, raw }
+      if (fieldCountError !== undefined) row.fieldCountError = fieldCountError
+      yield row
+    }
+  }
 }
 
 /** The same rows in batches (one per chunk read), without a stream and an await per row. */
-export async function * readExportBatches (file: FileKind, source: CsvSource, onHeader: (header: CsvHeader) => void): AsyncGenerator<CsvRow[]> {
+export async function * readExportBatches (file: FileKind, source: CsvSource, onHeader: (header: CsvHeader) => void): AsyncGenerator<CsvRecord[]> {
   const input = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : source
   // A stream that failed before we got it would never end the parser below.
   if (input.destroyed) throw new ImportFileError(file, input.errored ? input.errored.message : 'the stream was closed before it was read')
-  let indexes: Array<[string, number]> | undefined
+  /** For each column of COLUMNS[file], its position in the file (-1: absent). */
+  let indexes: number[] | undefined
   let width = 0
   const specs = COLUMNS[file]
-  let batch: CsvRow[] = []
+  let batch: CsvRecord[] = []
   const onRecord = (record: string[], line: number) => {
     if (!indexes) {
       const headers = record.map(normaliseHeader)
@@ -49,7 +62,7 @@ export async function * readExportBatches (file: FileKind, source: CsvSource, on
       if (missing.length > 0) throw new ImportFileError(file, `missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (found: ${record.join(', ')})`)
       const doubled = headers.filter((h, i) => headers.indexOf(h) !== i)
       if (doubled.length > 0) throw new ImportFileError(file, `column ${doubled[0]} appears twice in the header`)
-      indexes = specs.filter((spec) => headers.includes(spec.name)).map((spec) => [spec.name, headers.indexOf(spec.name)])
+      indexes = specs.map((spec) => headers.indexOf(spec.name))
       width = record.length
       onHeader({
         missingOptional: specs.filter((spec) => !headers.includes(spec.name)).map((spec) => spec.name),
@@ -57,10 +70,9 @@ export async function * readExportBatches (file: FileKind, source: CsvSource, on
       })
       return
     }
-    const cells: Record<string, string> = {}
-    for (const spec of specs) cells[spec.name] = ''
-    for (const [name, index] of indexes) cells[name] = (record[index] ?? '').trim()
-    const row: CsvRow = { line, cells, raw: record }
+    const values = new Array<string>(indexes.length)
+    for (let i = 0; i < indexes.length; i++) values[i] = indexes[i] === -1 ? '' : (record[indexes[i]] ?? '').trim()
+    const row: CsvRecord = { line, values, raw: record }
     if (record.length !== width) row.fieldCountError = `${record.length} fields where the header has ${width}`
     batch.push(row)
   }
