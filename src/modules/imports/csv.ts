@@ -83,8 +83,8 @@ export async function * readExportBatches (file: FileKind, source: CsvSource, on
     return rows
   }
   try {
-    for await (const chunk of input as AsyncIterable<Buffer | string>) {
-      records.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
+    for await (const chunk of input as AsyncIterable<Buffer | Uint8Array | string>) {
+      records.write(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk))
       const rows = take()
       if (rows.length > 0) yield rows
     }
