@@ -47,7 +47,7 @@ export async function * readExport (file: FileKind, source: CsvSource, onHeader:
 
 /** The same rows in batches (one per chunk read), without a stream and an await per row. */
 export async function * readExportBatches (file: FileKind, source: CsvSource, onHeader: (header: CsvHeader) => void): AsyncGenerator<CsvRecord[]> {
-  const input = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : source
+  const input = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 16 }) : source
   // A stream that failed before we got it would never end the parser below.
   if (input.destroyed) throw new ImportFileError(file, input.errored ? input.errored.message : 'the stream was closed before it was read')
   /** For each column of COLUMNS[file], its position in the file (-1: absent). */
