@@ -3,7 +3,7 @@ import type { ReportBuilder } from './report.js'
 import type { ColumnKind, ColumnSpec, FileKind } from './columns.js'
 import type { CsvHeader, CsvRecord, CsvRow } from './csv.js'
 import {
-  parseAvailability, parseCampaignType, parseCount, parseDate, parseSmallCount, parseNonNegative, parsePeriodCode, parseShare, parseText, type Parsed
+  isNonNegative, isShare, parseAvailability, parseCampaignType, parseCount, parseDate, parseSmallCount, parseNonNegative, parsePeriodCode, parseShare, parseText, type Parsed
 } from './values.js'
 
 /** The staging column type of each kind (values reach staging already validated). */
@@ -80,6 +80,11 @@ export function parseInto (out: Array<string | null>, offset: number, report: Re
   for (let i = 0; i < specs.length; i++) {
     const spec = specs[i]
     const raw = record.values[positions[i]]
+    // Most site cells are valid shares or numbers: stored as printed, no result object needed.
+    if (raw !== '' && ((spec.kind === 'share' && isShare(raw)) || (spec.kind === 'number' && isNonNegative(raw)))) {
+      out[offset + i] = raw
+      continue
+    }
     const parsed = parseCell(spec.kind, raw)
     if (!parsed.ok) {
       report.reject({ file, line: record.line, campaign, column: spec.name, raw, reason: `${spec.name}: ${parsed.reason}` })
