@@ -50,6 +50,8 @@ export async function importCampaignFiles (connection: DatabaseConnection | Kyse
     await session.query('select pg_advisory_xact_lock(727, $1::integer)', [options.companyId])
     // A large import runs longer than the pool's per-statement limit, which guards API requests.
     await session.query('set local statement_timeout = 0')
+    // The set-based merge sorts and hashes whole staging tables: in memory rather than on disk.
+    await session.query("set local work_mem = '256MB'")
     await createStaging(session)
     const campaignStaging = new StagingWriter(session, CAMPAIGN_STAGING.table, CAMPAIGN_STAGING.columns)
     const campaigns = await readCampaigns(options.files.campaigns, report, campaignStaging, progress('campaigns'))

@@ -28,7 +28,10 @@ export type SiteDuplicate = { name: string, line: number, duplicateOf: number }
 /** One key with different rows is a conflict; exact duplicate rows are returned, to be counted once their campaign is known to be kept. */
 export async function findSiteConflicts (session: ImportSession, report: ReportBuilder, policy: ConflictPolicy): Promise<{ duplicates: SiteDuplicate[], repeatedKeys: boolean }> {
   const duplicates: SiteDuplicate[] = []
-  await session.query('analyze import_site_rows')
+  // Temp tables are never auto-analysed; the plans below only need the key columns' statistics.
+  await session.query('analyze import_site_rows (name, codigo_del_sitio, id_fourteen)')
+  await session.query('analyze import_campaigns (name, line)')
+  await session.query('analyze import_periods (name)')
   // Keys seen more than once first (cheap), then the row values of those keys only.
   const { rows } = await session.query<{ name: string, codigo_del_sitio: string, id_fourteen: string, lines: number[], hashes: string[] }>(`
     select s.name, s.codigo_del_sitio, s.id_fourteen, array_agg(s.line order by s.line) as lines, array_agg(md5(${ROW_VALUES}) order by s.line) as hashes
@@ -91,17 +94,20 @@ export type MergeCounts = { periods: number, siteRows: number }
  * no campaign rejected) renames staging instead of copying a million rows.
  */
 export async function countValid (session: ImportSession, policy: ConflictPolicy, shape: { repeatedKeys: boolean, rejectedCampaigns: boolean }): Promise<MergeCounts> {
+  await session.query('analyze import_accepted')
   if (!shape.repeatedKeys && !shape.rejectedCampaigns) {
+    // Same table, same statistics: no second analyze.
     await session.query('alter table import_site_rows rename to import_site_pick')
   } else if (!shape.repeatedKeys) {
     await session.query(`create temp table import_site_pick on commit drop as
       select s.* from import_site_rows s join import_accepted a on a.name = s.name`)
+    await session.query('analyze import_site_pick (name, codigo_del_sitio, id_fourteen)')
   } else {
     await session.query(`create temp table import_site_pick on commit drop as
       select distinct on (s.name, s.codigo_del_sitio, s.id_fourteen) s.* from import_site_rows s join import_accepted a on a.name = s.name
       order by s.name, s.codigo_del_sitio, s.id_fourteen, s.line ${order(policy)}`)
+    await session.query('analyze import_site_pick (name, codigo_del_sitio, id_fourteen)')
   }
-  await session.query('analyze import_site_pick')
   const { rows: [counts] } = await session.query<{ periods: number, site_rows: number }>(`select
     (select count(*)::integer from import_periods p join import_accepted a on a.name = p.name) as periods,
     (select count(*)::integer from import_site_pick) as site_rows`)

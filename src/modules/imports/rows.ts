@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto'
 import type { ReportBuilder } from './report.js'
 import type { ColumnKind, ColumnSpec, FileKind } from './columns.js'
-import type { CsvHeader, CsvRow } from './csv.js'
+import type { CsvHeader, CsvRecord, CsvRow } from './csv.js'
 import {
-  parseAvailability, parseCampaignType, parseCount, parseDate, parseSmallCount, parseNonNegative, parsePeriodCode, parseShare, parseText, type Parsed
+  isNonNegative, isShare, parseAvailability, parseCampaignType, parseCount, parseDate, parseSmallCount, parseNonNegative, parsePeriodCode, parseShare, parseText, type Parsed
 } from './values.js'
 
 /** The staging column type of each kind (values reach staging already validated). */
@@ -65,6 +65,39 @@ export function parseColumns (report: ReportBuilder, file: FileKind, row: CsvRow
   for (const repair of repairs) report.repair({ file, line: row.line, ...repair })
   if (repairs.length > 0) report.report.files[file].rowsRepaired++
   return values
+}
+
+/**
+ * parseColumns for a CsvRecord, into `out` from index `offset` on (so the caller's staging row
+ * is the only array per row): specs[i] is read from record.values[positions[i]].
+ */
+export function parseInto (out: Array<string | null>, offset: number, report: ReportBuilder, file: FileKind, record: CsvRecord, specs: ColumnSpec[], positions: number[], campaign: string | undefined): boolean {
+  if (record.fieldCountError) {
+    report.reject({ file, line: record.line, campaign, reason: record.fieldCountError })
+    return false
+  }
+  let repairs: Array<{ column: string, raw: string, recovered: string, rule: 'spreadsheet-date-serial' }> | undefined
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i]
+    const raw = record.values[positions[i]]
+    // Most site cells are valid shares or numbers: stored as printed, no result object needed.
+    if (raw !== '' && ((spec.kind === 'share' && isShare(raw)) || (spec.kind === 'number' && isNonNegative(raw)))) {
+      out[offset + i] = raw
+      continue
+    }
+    const parsed = parseCell(spec.kind, raw)
+    if (!parsed.ok) {
+      report.reject({ file, line: record.line, campaign, column: spec.name, raw, reason: `${spec.name}: ${parsed.reason}` })
+      return false
+    }
+    if (parsed.repair) (repairs ??= []).push({ column: spec.name, raw, recovered: parsed.repair.recovered, rule: 'spreadsheet-date-serial' })
+    out[offset + i] = parsed.value
+  }
+  if (repairs) {
+    for (const repair of repairs) report.repair({ file, line: record.line, ...repair })
+    report.report.files[file].rowsRepaired++
+  }
+  return true
 }
 
 export function headerWarnings (report: ReportBuilder, file: FileKind) {

@@ -19,7 +19,14 @@ export type ImportSession = {
 }
 
 type Row = Array<string | null>
-const toCsv = (rows: Row[]) => rows.map((row) => row.map(csvField).join(',')).join('\n') + '\n'
+function toCsv (rows: Row[]): string {
+  let text = ''
+  for (const row of rows) {
+    for (let i = 0; i < row.length; i++) text += i === 0 ? csvField(row[i]) : ',' + csvField(row[i])
+    text += '\n'
+  }
+  return text
+}
 
 /** A DatabaseConnection gets COPY; a bare Kysely instance (what kysely-ctl hands a seed) gets multi-row INSERTs on one connection. */
 export async function openSession (target: DatabaseConnection | Kysely<Database>): Promise<ImportSession> {

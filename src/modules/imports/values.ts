@@ -54,9 +54,19 @@ export function parseCount (raw: string): Parsed {
   return fail(`"${raw}" is not a non-negative integer`)
 }
 
+/** A non-empty cell that parseNonNegative accepts as it is (the hot path tests this without allocating). */
+export function isNonNegative (raw: string): boolean {
+  return DECIMAL.test(raw) && Number.isFinite(Number(raw))
+}
+
+/** A non-empty cell that parseShare accepts as it is. */
+export function isShare (raw: string): boolean {
+  return isNonNegative(raw) && Number(raw) <= 1
+}
+
 export function parseNonNegative (raw: string): Parsed {
   if (raw === '') return ok(null)
-  if (!DECIMAL.test(raw) || !Number.isFinite(Number(raw))) return fail(`"${raw}" is not a non-negative number`)
+  if (!isNonNegative(raw)) return fail(`"${raw}" is not a non-negative number`)
   return ok(raw)
 }
 
