@@ -11,10 +11,13 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { spawnSync } from 'node:child_process'
+import { setTimeout } from 'node:timers/promises'
+import net from 'node:net'
 import os from 'node:os'
 import pg from 'pg'
 import autocannon from 'autocannon'
-import { generate } from './bench-data.js'
+import { appEnv, benchToken, describeDatabase, generate } from './bench-data.js'
 
 const { values: args } = parseArgs({
   options: {
@@ -24,28 +27,63 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '3' },
     server: { type: 'string', default: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432' },
     keep: { type: 'boolean', default: false },
+    database: { type: 'string' },
+    tsx: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false }
   }
 })
 if (args.help) {
-  console.log('npm run bench -- [--campaigns 1000000] [--duration 10] [--connections 32] [--server postgres://…:5432] [--keep]\nCreates a throwaway database bench_api_<time> on the server, fills it, measures, drops it (unless --keep).')
+  console.log(`npm run bench -- [--campaigns 1000000] [--duration 10] [--connections 32] [--rounds 3] [--server postgres://…:5432] [--keep] [--database NAME] [--tsx]
+Creates a throwaway database bench_api_<time> on the server, fills it, measures, drops it (unless --keep).
+--database NAME measures an existing database kept by an earlier --keep run (no generation; never dropped).
+The app runs compiled, as in production (npm run build, then node dist/src/server.js with ENV=production
+behind a trusted proxy); --tsx runs it through tsx instead, as npm start does.`)
   process.exit(0)
 }
 const campaigns = Number(args.campaigns)
 const duration = Number(args.duration)
 const connections = Number(args.connections)
 const rounds = Number(args.rounds)
-const database = `bench_api_${Date.now()}`
+const database = args.database ?? `bench_api_${Date.now()}`
 const databaseUrl = `${args.server}/${database}`
 const SERVE = fileURLToPath(new URL('./bench-serve.ts', import.meta.url))
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
-type Ready = { port: number, token?: string, companyId?: number }
+type Ready = { port: number }
 
-function startServer (mode: 'app' | 'ceiling'): Promise<{ child: ChildProcess, ready: Ready }> {
-  const child = spawn(process.execPath, [...process.execArgv, SERVE, mode], { env: { ...process.env, BENCH_DATABASE_URL: databaseUrl }, stdio: ['ignore', 'pipe', 'inherit'] })
+function startServer (mode: 'app' | 'ceiling', companyId: number): Promise<{ child: ChildProcess, ready: Ready }> {
+  const child = spawn(process.execPath, [...process.execArgv, SERVE, mode], { env: { ...process.env, BENCH_DATABASE_URL: databaseUrl, BENCH_COMPANY_ID: String(companyId) }, stdio: ['ignore', 'pipe', 'inherit'] })
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)))
     createInterface({ input: child.stdout! }).once('line', (line) => resolve({ child, ready: JSON.parse(line) }))
+  })
+}
+
+/** Production's own entry point, compiled: what `npm run start:prod` (and the Dockerfile) runs. */
+async function startCompiledApp (): Promise<{ child: ChildProcess, ready: Ready }> {
+  const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' })
+  if (build.status !== 0) throw new Error('npm run build failed')
+  const port = await freePort()
+  const child = spawn(process.execPath, ['dist/src/server.js'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, ...appEnv(), DATABASE_URL: databaseUrl, ENV: 'production', HOST: '127.0.0.1', PORT: String(port), TRUST_PROXY: '127.0.0.1', FRONTEND_ORIGINS: 'https://dashboard.example.com' }
+  })
+  const exited = new Promise<never>((_resolve, reject) => child.once('exit', (code) => reject(new Error(`app exited with ${code}`))))
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
+    const up = await Promise.race([fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false), exited])
+    if (up) return { child, ready: { port } }
+    await setTimeout(200)
+  }
+  throw new Error('the app did not answer /health within 60 s')
+}
+
+function freePort (): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
   })
 }
 
@@ -76,24 +114,27 @@ async function measureAll (targets: Target[]): Promise<Result[]> {
 }
 
 const admin = new pg.Pool({ connectionString: `${args.server}/postgres`, max: 1 })
-await admin.query(`create database ${database}`)
+if (!args.database) await admin.query(`create database ${database}`)
 const children: ChildProcess[] = []
 try {
   const started = Date.now()
-  const targets = await generate(databaseUrl, campaigns, (message) => console.log(`# ${message} (${((Date.now() - started) / 1000).toFixed(0)} s)`))
+  const targets = args.database
+    ? await describeDatabase(databaseUrl)
+    : await generate(databaseUrl, campaigns, (message) => console.log(`# ${message} (${((Date.now() - started) / 1000).toFixed(0)} s)`))
 
-  const ceiling = await startServer('ceiling')
+  const ceiling = await startServer('ceiling', targets.companyId)
   children.push(ceiling.child)
-  const app = await startServer('app')
+  const app = args.tsx ? await startServer('app', targets.companyId) : await startCompiledApp()
   children.push(app.child)
   const base = `http://127.0.0.1:${app.ready.port}`
-  const headers = { authorization: `Bearer ${app.ready.token}` }
+  // The TLS-terminating proxy's header: production refuses plain HTTP (src/plugins/https-only.ts).
+  const headers = { authorization: `Bearer ${await benchToken(databaseUrl, targets.companyId)}`, 'x-forwarded-proto': 'https' }
   const name = encodeURIComponent(targets.detailName)
-  console.log(`# measuring at concurrency ${connections}, ${duration} s per endpoint and round, ${rounds} rounds`)
+  console.log(`# measuring ${args.tsx ? 'the app through tsx' : 'the compiled app (node dist/src/server.js)'} at concurrency ${connections}, ${duration} s per endpoint and round, ${rounds} rounds`)
   const results = await measureAll([
     { name: 'ceiling (first page)', url: `http://127.0.0.1:${ceiling.ready.port}/campaigns` },
     { name: 'list first page', url: `${base}/campaigns`, headers },
-    { name: 'list last page', url: `${base}/campaigns?cursor=${encodeURIComponent(targets.lastPageCursor(app.ready.companyId!))}`, headers },
+    { name: 'list last page', url: `${base}/campaigns?cursor=${encodeURIComponent(targets.lastPageCursor)}`, headers },
     { name: 'list filtered', url: `${base}/campaigns?tipo_campania=mensual&start_date=2025-06-01&sort=-impactos_personas`, headers },
     { name: 'detail', url: `${base}/campaigns/${name}`, headers },
     { name: 'summary', url: `${base}/campaigns/${name}/summary`, headers }
@@ -107,7 +148,7 @@ try {
   if (results.some((r) => r.errors > 0)) process.exitCode = 1
 } finally {
   for (const child of children) if (child.exitCode === null) child.kill()
-  if (!args.keep) await admin.query(`drop database if exists ${database} with (force)`)
+  if (!args.keep && !args.database) await admin.query(`drop database if exists ${database} with (force)`)
   else console.log(`# kept database ${database}`)
   await admin.end()
 }

@@ -1,5 +1,10 @@
 // Fills a fresh database for scripts/bench-api.ts with generate_series, in chunks so progress shows.
-import { sql } from 'kysely'
+import { randomUUID } from 'node:crypto'
+import pg from 'pg'
+import { createSigner } from 'fast-jwt'
+import { sql, type Kysely } from 'kysely'
+import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../src/plugins/authentication.js'
+import type { Database } from '../src/db/schema.js'
 import { connectDatabase } from '../src/db/engine.js'
 import { migrateToLatest } from '../src/db/migrator.js'
 import { deriveCursorKey, encodeCursor, filtersHash } from '../src/modules/campaigns/cursor.js'
@@ -51,16 +56,51 @@ export async function generate (databaseUrl: string, campaigns: number, log: (me
     }
     await sql`vacuum analyze`.execute(db)
     log('vacuum analyze done')
-    const middle = await db.selectFrom('campaigns').select('name').where('id', '=', Math.floor((lo + hi) / 2)).executeTakeFirstOrThrow()
-    // The row after which exactly one default page (5 rows) remains in name order.
-    const sixthLast = await db.selectFrom('campaigns').select(['name', 'id']).orderBy('name', 'desc').offset(5).limit(1).executeTakeFirstOrThrow()
-    const { rows: [{ server_version: serverVersion }] } = await sql<{ server_version: string }>`show server_version`.execute(db)
-    return {
-      serverVersion,
-      detailName: middle.name,
-      lastPageCursor: (company: number) => encodeCursor(deriveCursorKey(BENCH_SECRET), 'name', filtersHash(company, 'name', {}), { key: sixthLast.name, id: sixthLast.id })
-    }
+    return await describe(db)
   } finally {
     await connection.close()
+  }
+}
+
+/** What the benchmark requests from an already filled database (a fresh one, or one kept with --keep). */
+export async function describeDatabase (databaseUrl: string) {
+  const connection = await connectDatabase({ DATABASE_URL: databaseUrl, TESTING: false, PGLITE_DATA_DIR: '', DB_POOL_MAX: 1, DB_CONNECTION_TIMEOUT_MS: 5000, DB_STATEMENT_TIMEOUT_MS: 0 })
+  try {
+    return await describe(connection.db)
+  } finally {
+    await connection.close()
+  }
+}
+
+async function describe (db: Kysely<Database>) {
+  const { min: lo, max: hi } = await db.selectFrom('campaigns').select((eb) => [eb.fn.min<number>('id').as('min'), eb.fn.max<number>('id').as('max')]).executeTakeFirstOrThrow()
+  const { id: companyId } = await db.selectFrom('companies').select('id').where('name', '=', 'bench').executeTakeFirstOrThrow()
+  const middle = await db.selectFrom('campaigns').select('name').where('id', '=', Math.floor((lo + hi) / 2)).executeTakeFirstOrThrow()
+  // The row after which exactly one default page (5 rows) remains in name order.
+  const sixthLast = await db.selectFrom('campaigns').select(['name', 'id']).orderBy('name', 'desc').offset(5).limit(1).executeTakeFirstOrThrow()
+  const { rows: [{ server_version: serverVersion }] } = await sql<{ server_version: string }>`show server_version`.execute(db)
+  return {
+    serverVersion,
+    detailName: middle.name,
+    companyId,
+    lastPageCursor: encodeCursor(deriveCursorKey(BENCH_SECRET), 'name', filtersHash(companyId, 'name', {}), { key: sixthLast.name, id: sixthLast.id })
+  }
+}
+
+/** The app's settings in every benchmark run, compiled or through tsx. */
+export function appEnv (): Record<string, string> {
+  return { SECRET_KEY: BENCH_SECRET, LOG_LEVEL: 'warn', DB_POOL_MAX: '10', ACCESS_TOKEN_EXPIRE_MINUTES: '120' }
+}
+
+/** A bench user of the company and an access token for it, signed as src/plugins/authentication.ts signs them. */
+export async function benchToken (databaseUrl: string, companyId: number): Promise<string> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 })
+  try {
+    const { rows: [{ id }] } = await pool.query<{ id: number }>(
+      "insert into users (company_id, email, password_hash, role) values ($1, $2, 'x', 'owner') returning id", [companyId, `bench-${Date.now()}@example.com`])
+    const sign = createSigner({ key: BENCH_SECRET, algorithm: 'HS256', iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, expiresIn: 2 * 3600_000, jti: randomUUID() })
+    return sign({ sub: String(id), cid: companyId, role: 'owner', token_use: 'access' })
+  } finally {
+    await pool.end()
   }
 }

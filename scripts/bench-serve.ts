@@ -1,4 +1,4 @@
-// Child process of scripts/bench-api.ts: serves the app or the ceiling, prints {port, token} once listening.
+// Child process of scripts/bench-api.ts: serves the ceiling, or the app through tsx (--tsx), and prints {port} once listening.
 import http from 'node:http'
 import { type AddressInfo } from 'node:net'
 import { Kysely, PostgresDialect } from 'kysely'
@@ -7,18 +7,16 @@ import { loadConfig } from '../src/config.js'
 import { createServerPool } from '../src/db/engine.js'
 import type { Database } from '../src/db/schema.js'
 import { listSegments, segmentQuery } from '../src/modules/campaigns/list-repository.js'
-import { BENCH_SECRET } from './bench-data.js'
+import { appEnv } from './bench-data.js'
 
 const mode = process.argv[2]
-const config = loadConfig({ DATABASE_URL: process.env.BENCH_DATABASE_URL, SECRET_KEY: BENCH_SECRET, LOG_LEVEL: 'warn', DB_POOL_MAX: '10' })
-const companyId = 1
+const config = loadConfig({ DATABASE_URL: process.env.BENCH_DATABASE_URL, ...appEnv() })
+const companyId = Number(process.env.BENCH_COMPANY_ID)
 
 if (mode === 'app') {
   const app = await buildApp(config)
-  const user = await app.db.insertInto('users').values({ company_id: companyId, email: `bench-${Date.now()}@example.com`, password_hash: 'x', role: 'owner' }).returning('id').executeTakeFirstOrThrow()
   await app.listen({ port: 0, host: '127.0.0.1' })
-  const token = app.signAccessToken({ id: user.id, companyId, role: 'owner' })
-  console.log(JSON.stringify({ port: (app.server.address() as AddressInfo).port, token, companyId }))
+  console.log(JSON.stringify({ port: (app.server.address() as AddressInfo).port }))
 } else {
   // The ceiling: the same first-page SQL the app runs, through a pg Pool of the same size, no framework.
   const pool = createServerPool(config)

@@ -1,4 +1,4 @@
-import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely'
+import { sql, type CompiledQuery, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely'
 import type { CampaignFilters, Sort } from '../../../schemas/campaigns.js'
 import type { Database } from '../../db/schema.js'
 import type { CursorPosition } from './cursor.js'
@@ -78,11 +78,31 @@ export function segmentQuery (db: Db, companyId: number, filters: CampaignFilter
 
 export type ListedCampaign = Awaited<ReturnType<ReturnType<typeof segmentQuery>['execute']>>[number]
 
+// Building and compiling the page query with Kysely took ~9 % of a list request's CPU in a
+// profile. The SQL and its parameters are a pure function of these inputs, so the compiled query
+// is kept (the most recent COMPILED_LIMIT of them): a company's first page, asked again and
+// again, is compiled once. Bounded, so cursors cannot grow it without limit.
+const COMPILED_LIMIT = 500
+const compiledPages = new Map<string, CompiledQuery<ListedCampaign>>()
+
+function compiledSegment (db: Db, companyId: number, filters: CampaignFilters, sort: Sort, after: CursorPosition | undefined, index: number, segment: Segment, limit: number) {
+  const key = JSON.stringify([companyId, sort, filters, after ?? null, index, limit])
+  let compiled = compiledPages.get(key)
+  if (!compiled) {
+    compiled = segmentQuery(db, companyId, filters, segment, limit).compile()
+    if (compiledPages.size >= COMPILED_LIMIT) compiledPages.delete(compiledPages.keys().next().value!)
+    compiledPages.set(key, compiled)
+  }
+  return compiled
+}
+
 /** Up to `limit` rows after `after`, walking the segments in order until the page is full. */
 export async function listCampaigns (db: Db, companyId: number, filters: CampaignFilters, sort: Sort, limit: number, after?: CursorPosition): Promise<ListedCampaign[]> {
   const rows: ListedCampaign[] = []
-  for (const segment of listSegments(sort, after)) {
-    rows.push(...await segmentQuery(db, companyId, filters, segment, limit - rows.length).execute())
+  const segments = listSegments(sort, after)
+  for (let index = 0; index < segments.length; index++) {
+    const compiled = compiledSegment(db, companyId, filters, sort, after, index, segments[index], limit - rows.length)
+    rows.push(...(await db.executeQuery(compiled)).rows)
     if (rows.length >= limit) break
   }
   return rows

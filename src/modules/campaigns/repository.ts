@@ -22,15 +22,23 @@ export function findCampaign (db: Db, companyId: number, name: string) {
 
 export type FoundCampaign = NonNullable<Awaited<ReturnType<typeof findCampaign>>>
 
-export function listCampaignPeriods (db: Db, companyId: number, campaignId: number) {
+/**
+ * The id of a company's campaign by name, as a scalar subquery: the detail's reads each find the
+ * campaign themselves, so all four run at once instead of waiting for findCampaign's round trip.
+ */
+function campaignIdByName (db: Db, companyId: number, name: string) {
+  return db.selectFrom('campaigns').select('id').where('company_id', '=', companyId).where('name', '=', name)
+}
+
+export function listCampaignPeriods (db: Db, companyId: number, name: string) {
   return db.selectFrom('campaign_periods')
     .select(['period', 'impactos_periodo_personas', 'impactos_periodo_vehiculos'])
-    .where('company_id', '=', companyId).where('campaign_id', '=', campaignId)
+    .where('company_id', '=', companyId).where('campaign_id', '=', campaignIdByName(db, companyId, name))
     .orderBy('period').execute()
 }
 
 /** Each site of the campaign with its totals over the campaign, aggregated in SQL. */
-export function listCampaignSiteTotals (db: Db, companyId: number, campaignId: number) {
+export function listCampaignSiteTotals (db: Db, companyId: number, name: string) {
   return db.selectFrom('campaign_site_periods as f')
     .innerJoin('sites as s', (join) => join.onRef('s.company_id', '=', 'f.company_id').onRef('s.id', '=', 'f.site_id'))
     .select(['s.id', 's.codigo_del_sitio', 's.tipo_de_mueble', 's.tipo_de_anuncio', 's.disponible', 's.estado', 's.municipio', 's.zm'])
@@ -41,17 +49,17 @@ export function listCampaignSiteTotals (db: Db, companyId: number, campaignId: n
       sql<number>`coalesce(sum(f.alcance_vehiculos_catorcenal), 0)`.as('alcance_vehiculos_catorcenal'),
       eb.fn.avg<number | null>('f.frecuencia_catorcenal').as('frecuencia_catorcenal_promedio')
     ])
-    .where('f.company_id', '=', companyId).where('f.campaign_id', '=', campaignId)
+    .where('f.company_id', '=', companyId).where('f.campaign_id', '=', campaignIdByName(db, companyId, name))
     .groupBy(['s.company_id', 's.id'])
     .orderBy('s.codigo_del_sitio')
     .execute()
 }
 
-export function listCampaignSiteFacts (db: Db, companyId: number, campaignId: number) {
+export function listCampaignSiteFacts (db: Db, companyId: number, name: string) {
   return db.selectFrom('campaign_site_periods')
     .select(['site_id', 'id_fourteen', 'mes', 'impactos_catorcenal', 'impactos_mensuales', 'frecuencia_catorcenal',
       'alcance_vehiculos_catorcenal', 'alcance_mensual', 'fecha_uso_inicio', 'fecha_uso_fin'])
-    .where('company_id', '=', companyId).where('campaign_id', '=', campaignId)
+    .where('company_id', '=', companyId).where('campaign_id', '=', campaignIdByName(db, companyId, name))
     .orderBy('site_id').orderBy('id_fourteen')
     .execute()
 }
