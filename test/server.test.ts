@@ -2,7 +2,7 @@ import t from 'tap'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createServer } from 'node:net'
-import { ROOT } from './support/database.js'
+import { ROOT, TEST_DATABASE_URL } from './support/database.js'
 
 async function freePort (): Promise<number> {
   const server = createServer()
@@ -26,11 +26,13 @@ function startServer (env: Record<string, string>) {
 
 t.test('the server listens, then on SIGTERM closes and exits 0', async (t) => {
   const port = await freePort()
-  const { child, output } = startServer({ TESTING: '1', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' })
+  // The suite's PostgreSQL when there is one; otherwise a new in-memory PGlite (initdb: slow on a busy machine).
+  const database: Record<string, string> = TEST_DATABASE_URL ? { DATABASE_URL: TEST_DATABASE_URL } : {}
+  const { child, output } = startServer({ TESTING: '1', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...database })
   t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL') })
 
   let live = false
-  for (let i = 0; i < 120 && !live; i++) {
+  for (let i = 0; i < 360 && !live; i++) {
     live = await fetch(`http://127.0.0.1:${port}/health/live`).then((r) => r.ok, () => false)
     if (!live) await new Promise((resolve) => setTimeout(resolve, 250))
   }
