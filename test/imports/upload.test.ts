@@ -22,6 +22,10 @@ t.test('POST /imports with the real importer: report back, then the campaign is 
   }
   const doc = await app.inject('/docs/json')
   t.ok(doc.json().paths['/imports'].post)
+  const metrics = await app.inject('/metrics')
+  const loaded = /^import_rows_total\{outcome="loaded"\} (\d+)/m.exec(metrics.body)
+  const files = Object.values(response.json().files) as Array<{ rowsLoaded: number }>
+  t.equal(Number(loaded?.[1]), files.reduce((sum, f) => sum + f.rowsLoaded, 0), 'import_rows_total{outcome="loaded"} counts the rows the report says were loaded')
 })
 
 t.test('POST /imports with a malformed multipart body is a 400 problem, not a 500', async (t) => {

@@ -10,6 +10,7 @@ import { PERIOD_STAGING, readPeriods } from './periods-file.js'
 import { ReportBuilder } from './report.js'
 import { openSession, StagingWriter } from './session.js'
 import { readSites, SITE_STAGING } from './sites-file.js'
+import { publishRowOutcomes } from './row-metrics.js'
 
 export type ImportProgress = { file: FileKind | 'merge', rowsRead: number, done: boolean }
 
@@ -91,7 +92,9 @@ export async function importCampaignFiles (connection: DatabaseConnection | Kyse
       await session.query('rollback')
     }
     open = false
-    return report.finish(accepted, commit)
+    const finished = report.finish(accepted, commit)
+    publishRowOutcomes(finished)
+    return finished
   } finally {
     if (open) await session.query('rollback').catch(() => {})
     session.release()
