@@ -152,6 +152,3 @@ export const CampaignPatch = Type.Partial(Type.Object({ name: CampaignNameString
   additionalProperties: false, minProperties: 1, examples: [{ impactos_personas: 4600000, alcance: 1400000 }]
 })
 export type CampaignPatchType = Static<typeof CampaignPatch>
-
-/** OpenAPI security requirement of every campaigns and analytics route: a bearer access token. */
-export const BEARER_SECURITY: Array<Record<string, string[]>> = [{ bearerAuth: [] }, { OAuth2PasswordBearer: [] }]

@@ -54,3 +54,6 @@ export const DateString = Type.String({ format: 'date', description: 'Calendar d
 export const DateTime = Type.String({ format: 'date-time' })
 
 export const NoContent = Type.Null({ description: 'No content' })
+
+/** The security requirement of protected routes: a bearer JWT, or the OAuth2 password flow of /docs' Authorize button. */
+export const BEARER_SECURITY: Array<Record<string, string[]>> = [{ bearerAuth: [] }, { OAuth2PasswordBearer: [] }]

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { CampaignSummary, ConditionalHeaders, NotModified, Overview, OverviewQuery, PeriodsSummary, SitesSummary } from '../../../schemas/analytics.js'
-import { BEARER_SECURITY as security, CampaignNameParams } from '../../../schemas/campaigns.js'
-import { COMMON_PROBLEMS, problemResponses } from '../../../schemas/common.js'
+import { CampaignNameParams } from '../../../schemas/campaigns.js'
+import { BEARER_SECURITY as security, COMMON_PROBLEMS, problemResponses } from '../../../schemas/common.js'
 import { addEtags } from './etag.js'
 import * as service from './service.js'
 

@@ -2,11 +2,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from '../../config.js'
 import { ChangePasswordBody, CreateUserBody, type CreateUserInput, RegisterBody, UpdateUserBody, User, UserList, UserParams } from '../../../schemas/auth.js'
-import { NoContent, problemResponses } from '../../../schemas/common.js'
+import { BEARER_SECURITY as bearer, NoContent, problemResponses } from '../../../schemas/common.js'
 import { refreshCookie } from './cookie.js'
 import * as service from './service.js'
-
-const bearer: Array<Record<string, string[]>> = [{ bearerAuth: [] }, { OAuth2PasswordBearer: [] }]
 
 async function normaliseEmailField (request: FastifyRequest) {
   const body = request.body as Record<string, unknown> | undefined

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { BEARER_SECURITY, CampaignCreate, CampaignDetail, CampaignListItem, CampaignListQuery, CampaignNameParams, CampaignPage, CampaignPatch } from '../../../schemas/campaigns.js'
-import { COMMON_PROBLEMS, NoContent, problemResponses } from '../../../schemas/common.js'
+import { CampaignCreate, CampaignDetail, CampaignListItem, CampaignListQuery, CampaignNameParams, CampaignPage, CampaignPatch } from '../../../schemas/campaigns.js'
+import { BEARER_SECURITY, COMMON_PROBLEMS, NoContent, problemResponses } from '../../../schemas/common.js'
 import { deriveCursorKey } from './cursor.js'
 import * as service from './service.js'
 
