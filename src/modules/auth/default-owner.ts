@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely'
 import type { Config } from '../../config.js'
 import type { Database } from '../../db/schema.js'
 import { hashPassword, passwordProblem } from './passwords.js'
-import { ensureCompany, findUserByEmail, insertUser } from './repository.js'
+import { findOrCreateCompany } from '../companies/repository.js'
+import { findUserByEmail, insertUser } from './repository.js'
 import { normaliseEmail } from './service.js'
 
 /** Development defaults, documented in the README; production refuses them. */
@@ -49,7 +50,7 @@ export async function ensureDefaultOwner (db: Kysely<Database>, config: Pick<Con
   const created = await db.transaction().execute(async (trx) => {
     // Checked again inside the transaction; the unique index settles a race with a second seeder.
     if (await findUserByEmail(trx, email)) return false
-    const companyId = await ensureCompany(trx, DEFAULT_COMPANY_NAME)
+    const { id: companyId } = await findOrCreateCompany(trx, DEFAULT_COMPANY_NAME)
     await insertUser(trx, { companyId, email, passwordHash, role: 'owner' })
     return true
   })

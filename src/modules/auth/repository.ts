@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
+import type { Kysely, Selectable, Transaction } from 'kysely'
 import type { Database, UsersTable } from '../../db/schema.js'
 import type { Role } from '../../plugins/authentication.js'
 
@@ -29,13 +29,6 @@ export async function companyNameTaken (db: Db, name: string): Promise<boolean> 
 
 export async function insertCompany (db: Db, name: string): Promise<number> {
   const row = await db.insertInto('companies').values({ name }).returning('id').executeTakeFirstOrThrow()
-  return row.id
-}
-
-/** Inserts the company unless one of that name exists; either way returns its id. */
-export async function ensureCompany (db: Db, name: string): Promise<number> {
-  await db.insertInto('companies').values({ name }).onConflict((oc) => oc.expression(sql`lower(name)`).doNothing()).execute()
-  const row = await db.selectFrom('companies').select('id').where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase())).executeTakeFirstOrThrow()
   return row.id
 }
 

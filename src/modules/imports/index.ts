@@ -1,5 +1,5 @@
 export { importCampaignFiles, type ImportOptions, type ImportProgress } from './import.js'
 export { ImportFileError, type CsvSource } from './csv.js'
 export { FILE_NAMES, type FileKind } from './columns.js'
-export { findOrCreateCompany } from './company.js'
+export { findOrCreateCompany } from '../companies/repository.js'
 export { summarise } from './summary.js'

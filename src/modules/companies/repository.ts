@@ -1,10 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Database } from '../../db/schema.js'
 
-/**
- * The company an import targets, found by name (case-insensitive, as the unique index compares)
- * or created. Stands in until the auth module's ensureDefaultOwner provides the default company.
- */
+/** A company found by name (case-insensitive, as the unique index compares) or created: the import target, the default company. */
 export async function findOrCreateCompany (db: Kysely<Database> | Transaction<Database>, name: string): Promise<{ id: number, created: boolean }> {
   const found = await db.selectFrom('companies').select('id').where(sql`lower(name)`, '=', name.trim().toLowerCase()).executeTakeFirst()
   if (found) return { id: found.id, created: false }
