@@ -1,7 +1,7 @@
 import t from 'tap'
 import { Type } from '@sinclair/typebox'
 import { Writable } from 'node:stream'
-import { buildTestApp } from './helper.js'
+import { buildTestApp, openTestDatabase } from './helper.js'
 import { problemResponses } from '../schemas/common.js'
 import { HttpProblem } from '../src/errors.js'
 
@@ -90,4 +90,15 @@ t.test('authorization and cookie headers never reach the logs', async (t) => {
   const all = lines.join('')
   t.ok(lines.length > 0, 'something was logged')
   t.notMatch(all, /sekret/)
+})
+
+t.test('a database that does not exist (dropped under the pool) is a 503 problem, not a 500', async (t) => {
+  const connection = await openTestDatabase({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/campaign_api_no_such_database', DB_CONNECTION_TIMEOUT_MS: 1000 })
+  const app = await buildTestApp(t, {}, { connection })
+  await app.ready()
+  const token = app.signAccessToken({ id: 1, companyId: 1, role: 'owner' })
+  const response = await app.inject({ url: '/campaigns', headers: { authorization: `Bearer ${token}` } })
+  t.equal(response.statusCode, 503)
+  t.match(response.headers['content-type'], PROBLEM)
+  t.ok(response.headers['retry-after'], 'says when to retry')
 })

@@ -22,7 +22,8 @@ function validationErrors (error: FastifyError): FieldError[] {
 }
 
 // Connection-level failures of PostgreSQL (or of the pool reaching it): the service is degraded, not broken.
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006'])
+// 3D000: the database itself is gone (dropped or renamed under the pool).
+const UNAVAILABLE_CODES = new Set(['3D000', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006'])
 const UNAVAILABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error|connection is insufficient|Cannot use a pool after calling end|Client was closed and is not queryable/i
 
 export function isDatabaseUnavailable (error: { code?: string, message?: string }): boolean {
