@@ -1,7 +1,6 @@
 // The deployment's cron job: deletes refresh tokens of dead families (see README "Refresh-token cleanup").
 import { parseArgs } from 'node:util'
-import { ConfigError, loadProcessConfig } from '../config.js'
-import { connectDatabase } from '../db/engine.js'
+import { withDatabase } from './with-database.js'
 import { cleanupRefreshTokens } from '../modules/auth/cleanup.js'
 
 const HELP = `Usage: npm run tokens:cleanup -- [--dry-run] [--older-than-days N] [--batch-size N]
@@ -50,21 +49,15 @@ const olderThanDays = positiveInteger(values['older-than-days'], 7, '--older-tha
 const batchSize = Math.max(1, positiveInteger(values['batch-size'], 1000, '--batch-size'))
 const dryRun = values['dry-run'] === true
 
-try {
-  const connection = await connectDatabase(loadProcessConfig())
-  try {
-    const started = Date.now()
-    const onBatch = process.stdout.isTTY ? (deleted: number) => process.stdout.write(`\r${deleted} tokens deleted…`) : undefined
-    const result = await cleanupRefreshTokens(connection.db, { olderThanDays, dryRun, batchSize, onBatch })
-    if (onBatch) process.stdout.write('\n')
-    if (!result.locked) console.log('Another cleanup is running (advisory lock held): nothing done.')
-    else if (result.dryRun) console.log(`Dry run: ${result.tokens} tokens in ${result.families} families dead for more than ${olderThanDays} days would be deleted.`)
-    else console.log(`Deleted ${result.tokens} tokens of ${result.families} families dead for more than ${olderThanDays} days, in ${result.batches} batches, in ${Date.now() - started} ms.`)
-  } finally {
-    await connection.close()
-  }
-} catch (error) {
-  console.error(error instanceof ConfigError ? error.message : `Cleanup failed: ${(error as Error).message}`)
-  console.error('Nothing is left half-done (each batch is its own statement); fix the cause and run it again.')
-  process.exit(1)
-}
+await withDatabase(async (connection) => {
+  const started = Date.now()
+  const onBatch = process.stdout.isTTY ? (deleted: number) => process.stdout.write(`\r${deleted} tokens deleted…`) : undefined
+  const result = await cleanupRefreshTokens(connection.db, { olderThanDays, dryRun, batchSize, onBatch })
+  if (onBatch) process.stdout.write('\n')
+  if (!result.locked) console.log('Another cleanup is running (advisory lock held): nothing done.')
+  else if (result.dryRun) console.log(`Dry run: ${result.tokens} tokens in ${result.families} families dead for more than ${olderThanDays} days would be deleted.`)
+  else console.log(`Deleted ${result.tokens} tokens of ${result.families} families dead for more than ${olderThanDays} days, in ${result.batches} batches, in ${Date.now() - started} ms.`)
+}, {
+  what: 'Cleanup',
+  nextStep: 'Nothing is left half-done (each batch is its own statement); fix the cause and run it again.'
+})

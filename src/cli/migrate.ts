@@ -1,7 +1,6 @@
 // Production migration entry: compiled with the app, needs no dev tooling (kysely-ctl is for development).
 import { parseArgs } from 'node:util'
-import { ConfigError, loadProcessConfig } from '../config.js'
-import { connectDatabase } from '../db/engine.js'
+import { withDatabase } from './with-database.js'
 import { migrateDown, migrateToLatest } from '../db/migrator.js'
 
 const HELP = `Usage: node dist/src/cli/migrate.js [--down] [--help]
@@ -19,17 +18,11 @@ if (values.help) {
   process.exit(0)
 }
 
-try {
-  const connection = await connectDatabase(loadProcessConfig())
-  try {
-    const { results = [] } = values.down ? await migrateDown(connection.db) : await migrateToLatest(connection.db)
-    for (const result of results) console.log(`${result.status === 'Success' ? '✓' : '✗'} ${result.direction} ${result.migrationName}`)
-    console.log(results.length === 0 ? 'Nothing to do: the database is up to date.' : `${results.length} migration(s) ${values.down ? 'undone' : 'applied'}.`)
-  } finally {
-    await connection.close()
-  }
-} catch (error) {
-  console.error(error instanceof ConfigError ? error.message : `Migration failed: ${(error as Error).message}`)
-  console.error('Nothing after the failing migration was applied; fix the cause and run the command again.')
-  process.exit(1)
-}
+await withDatabase(async (connection) => {
+  const { results = [] } = values.down ? await migrateDown(connection.db) : await migrateToLatest(connection.db)
+  for (const result of results) console.log(`${result.status === 'Success' ? '✓' : '✗'} ${result.direction} ${result.migrationName}`)
+  console.log(results.length === 0 ? 'Nothing to do: the database is up to date.' : `${results.length} migration(s) ${values.down ? 'undone' : 'applied'}.`)
+}, {
+  what: 'Migration',
+  nextStep: 'Nothing after the failing migration was applied; fix the cause and run the command again.'
+})

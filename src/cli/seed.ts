@@ -1,7 +1,6 @@
 // Production seed entry (Render's manual seed job): compiled with the app, needs no kysely-ctl.
 import { parseArgs } from 'node:util'
-import { ConfigError, loadProcessConfig } from '../config.js'
-import { connectDatabase } from '../db/engine.js'
+import { withDatabase } from './with-database.js'
 import { runSeeds, SEEDS_FOLDER } from '../db/seeder.js'
 
 const HELP = `Usage: node dist/src/cli/seed.js [--help]
@@ -18,17 +17,11 @@ if (values.help) {
   process.exit(0)
 }
 
-try {
-  const connection = await connectDatabase(loadProcessConfig())
-  try {
-    const ran = await runSeeds(connection.db)
-    for (const name of ran) console.log(`✓ ${name}`)
-    console.log(ran.length === 0 ? `No seeds found in ${SEEDS_FOLDER}.` : `${ran.length} seed(s) run.`)
-  } finally {
-    await connection.close()
-  }
-} catch (error) {
-  console.error(error instanceof ConfigError ? error.message : `Seeding failed: ${(error as Error).message}`)
-  console.error('Check that the database is migrated (node dist/src/cli/migrate.js) and the settings above, then run it again.')
-  process.exit(1)
-}
+await withDatabase(async (connection) => {
+  const ran = await runSeeds(connection.db)
+  for (const name of ran) console.log(`✓ ${name}`)
+  console.log(ran.length === 0 ? `No seeds found in ${SEEDS_FOLDER}.` : `${ran.length} seed(s) run.`)
+}, {
+  what: 'Seeding',
+  nextStep: 'Check that the database is migrated (node dist/src/cli/migrate.js) and the settings above, then run it again.'
+})
