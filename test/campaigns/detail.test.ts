@@ -1,6 +1,6 @@
 import t from 'tap'
 import { buildTestApp, createUserWithToken } from '../helper.js'
-import { buildCampaign } from '../support/campaign-fixtures.js'
+import { buildCampaign, insertCampaigns, insertFacts, insertSites } from '../support/campaign-fixtures.js'
 import { get } from './support.js'
 
 const PERIODS = [{ period: '2025-03', personas: 300, vehiculos: 30 }, { period: '2025-01', personas: 100, vehiculos: null }, { period: '2025-02', personas: null, vehiculos: 20 }]
@@ -27,6 +27,40 @@ t.test('GET /campaigns/{name}: the campaign, its periods and each site with tota
   t.equal(s2.periods.length, 3)
   t.match(s2.periods[0], { id_fourteen: '2025-01', impactos_catorcenal: 1001 })
   t.match(s2, { zm: 'Monterrey', estado: 'Nuevo León', tipo_de_mueble: 'Muro', disponible: null })
+})
+
+t.test('the detail carries every stored field of each site period, nulls and dates as stored, and the list item of the campaign', async (t) => {
+  const app = await buildTestApp(t)
+  const user = await createUserWithToken(app, { role: 'viewer' })
+  const [campaign] = await insertCampaigns(app.db, user.companyId, [{ name: 'Full', fecha_inicio: '2025-01-01', fecha_fin: '2025-03-31' }])
+  const [site] = await insertSites(app.db, user.companyId, [{ codigo_del_sitio: 'F-1' }])
+  const complete = {
+    id_fourteen: '2025-02',
+    mes: '2025-02',
+    impactos_catorcenal: 3_000_000_000,
+    impactos_mensuales: 6_000_000_001,
+    frecuencia_catorcenal: 1.25,
+    alcance_vehiculos_catorcenal: 12.5,
+    alcance_mensual: 0.1,
+    fecha_uso_inicio: '2025-02-01',
+    fecha_uso_fin: '2025-02-14'
+  }
+  const empty = { id_fourteen: '2025-01', mes: null, impactos_catorcenal: null, impactos_mensuales: null, frecuencia_catorcenal: null, alcance_vehiculos_catorcenal: null, alcance_mensual: null, fecha_uso_inicio: null, fecha_uso_fin: null }
+  await insertFacts(app.db, user.companyId, campaign.id, site.id, [complete, empty])
+  await insertCampaigns(app.db, user.companyId, [{ name: 'Bare' }])
+
+  const body = (await get(app, user.authorization, '/campaigns/Full')).json()
+  t.same(body.sites[0].periods, [empty, complete], 'each period row whole, in period order')
+  t.same(body.sites[0].totals, { periods: 2, impactos_catorcenal: 3_000_000_000, impactos_mensuales: 6_000_000_001, alcance_vehiculos_catorcenal: 12.5, frecuencia_catorcenal_promedio: 1.25 }, 'sums skip NULLs')
+  const listed = (await get(app, user.authorization, '/campaigns?q=Full')).json().data
+  t.same(body.campaign, listed[0], 'the same item as the list gives')
+  const stored = await app.db.selectFrom('campaigns').select(['created_at', 'updated_at']).where('id', '=', campaign.id).executeTakeFirstOrThrow()
+  t.equal(body.campaign.created_at, new Date(stored.created_at as unknown as Date).toISOString(), 'created_at as toISOString() writes it (UTC, milliseconds)')
+  t.equal(body.campaign.updated_at, new Date(stored.updated_at as unknown as Date).toISOString())
+
+  const bare = (await get(app, user.authorization, '/campaigns/Bare')).json()
+  t.same({ periods: bare.periods, sites: bare.sites }, { periods: [], sites: [] })
+  t.match(bare.campaign, { name: 'Bare', sites_count: 0, periods_count: 0 })
 })
 
 t.test('a campaign of another company is a 404, as is an absent one', async (t) => {

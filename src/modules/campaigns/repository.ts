@@ -1,14 +1,14 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
+import { jsonArrayFrom, jsonBuildObject } from 'kysely/helpers/postgres'
 import type { CampaignCreateType, CampaignPatchType } from '../../../schemas/campaigns.js'
 import type { Database } from '../../db/schema.js'
-import { CAMPAIGN_COLUMNS } from './list-repository.js'
+import { selectCampaign } from './list-repository.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
 /** One campaign of a company by name, with the same counts as the list. */
 export function findCampaign (db: Db, companyId: number, name: string) {
-  return db.selectFrom('campaigns as c')
-    .select(['c.company_id', 'c.id', ...CAMPAIGN_COLUMNS.map((c) => `c.${c}` as const)])
+  return selectCampaign(db.selectFrom('campaigns as c'))
     .select((eb) => [
       eb.selectFrom('campaign_site_periods as f').select((e) => e.fn.count<number>('f.site_id').distinct().as('n'))
         .whereRef('f.company_id', '=', 'c.company_id').whereRef('f.campaign_id', '=', 'c.id').as('sites_count'),
@@ -23,45 +23,48 @@ export function findCampaign (db: Db, companyId: number, name: string) {
 export type FoundCampaign = NonNullable<Awaited<ReturnType<typeof findCampaign>>>
 
 /**
- * The id of a company's campaign by name, as a scalar subquery: the detail's reads each find the
- * campaign themselves, so all four run at once instead of waiting for findCampaign's round trip.
+ * The detail in one statement (one round trip, one snapshot): the campaign's row, its periods,
+ * and its sites, each with its totals and per-period facts aggregated in SQL into the response's
+ * own JSON shape. The counts of the list item follow from the arrays (a site is listed once per
+ * site with facts, as sites_count counts them).
  */
-function campaignIdByName (db: Db, companyId: number, name: string) {
-  return db.selectFrom('campaigns').select('id').where('company_id', '=', companyId).where('name', '=', name)
-}
-
-export function listCampaignPeriods (db: Db, companyId: number, name: string) {
-  return db.selectFrom('campaign_periods')
-    .select(['period', 'impactos_periodo_personas', 'impactos_periodo_vehiculos'])
-    .where('company_id', '=', companyId).where('campaign_id', '=', campaignIdByName(db, companyId, name))
-    .orderBy('period').execute()
-}
-
-/** Each site of the campaign with its totals over the campaign, aggregated in SQL. */
-export function listCampaignSiteTotals (db: Db, companyId: number, name: string) {
-  return db.selectFrom('campaign_site_periods as f')
-    .innerJoin('sites as s', (join) => join.onRef('s.company_id', '=', 'f.company_id').onRef('s.id', '=', 'f.site_id'))
-    .select(['s.id', 's.codigo_del_sitio', 's.tipo_de_mueble', 's.tipo_de_anuncio', 's.disponible', 's.estado', 's.municipio', 's.zm'])
+export function findCampaignDetail (db: Db, companyId: number, name: string) {
+  return selectCampaign(db.selectFrom('campaigns as c'))
     .select((eb) => [
-      eb.fn.countAll<number>().as('periods'),
-      sql<number>`coalesce(sum(f.impactos_catorcenal), 0)`.as('impactos_catorcenal'),
-      sql<number>`coalesce(sum(f.impactos_mensuales), 0)`.as('impactos_mensuales'),
-      sql<number>`coalesce(sum(f.alcance_vehiculos_catorcenal), 0)`.as('alcance_vehiculos_catorcenal'),
-      eb.fn.avg<number | null>('f.frecuencia_catorcenal').as('frecuencia_catorcenal_promedio')
+      jsonArrayFrom(eb.selectFrom('campaign_periods as cp')
+        .select(['cp.period', 'cp.impactos_periodo_personas', 'cp.impactos_periodo_vehiculos'])
+        .whereRef('cp.company_id', '=', 'c.company_id').whereRef('cp.campaign_id', '=', 'c.id')
+        .orderBy('cp.period')).as('period_rows'),
+      jsonArrayFrom(eb.selectFrom('campaign_site_periods as f')
+        .innerJoin('sites as s', (join) => join.onRef('s.company_id', '=', 'f.company_id').onRef('s.id', '=', 'f.site_id'))
+        .select(['s.codigo_del_sitio', 's.tipo_de_mueble', 's.tipo_de_anuncio', 's.disponible', 's.estado', 's.municipio', 's.zm'])
+        .select((site) => [
+          jsonBuildObject({
+            periods: site.fn.countAll<number>(),
+            impactos_catorcenal: sql<number>`coalesce(sum(f.impactos_catorcenal), 0)`,
+            impactos_mensuales: sql<number>`coalesce(sum(f.impactos_mensuales), 0)`,
+            alcance_vehiculos_catorcenal: sql<number>`coalesce(sum(f.alcance_vehiculos_catorcenal), 0)`,
+            frecuencia_catorcenal_promedio: site.fn.avg<number | null>('f.frecuencia_catorcenal')
+          }).as('totals'),
+          site.fn.jsonAgg(jsonBuildObject({
+            id_fourteen: site.ref('f.id_fourteen'),
+            mes: site.ref('f.mes'),
+            impactos_catorcenal: site.ref('f.impactos_catorcenal'),
+            impactos_mensuales: site.ref('f.impactos_mensuales'),
+            frecuencia_catorcenal: site.ref('f.frecuencia_catorcenal'),
+            alcance_vehiculos_catorcenal: site.ref('f.alcance_vehiculos_catorcenal'),
+            alcance_mensual: site.ref('f.alcance_mensual'),
+            fecha_uso_inicio: site.ref('f.fecha_uso_inicio'),
+            fecha_uso_fin: site.ref('f.fecha_uso_fin')
+          })).orderBy('f.id_fourteen').as('periods')
+        ])
+        .whereRef('f.company_id', '=', 'c.company_id').whereRef('f.campaign_id', '=', 'c.id')
+        .groupBy(['s.company_id', 's.id'])
+        .orderBy('s.codigo_del_sitio')).as('site_rows')
     ])
-    .where('f.company_id', '=', companyId).where('f.campaign_id', '=', campaignIdByName(db, companyId, name))
-    .groupBy(['s.company_id', 's.id'])
-    .orderBy('s.codigo_del_sitio')
-    .execute()
-}
-
-export function listCampaignSiteFacts (db: Db, companyId: number, name: string) {
-  return db.selectFrom('campaign_site_periods')
-    .select(['site_id', 'id_fourteen', 'mes', 'impactos_catorcenal', 'impactos_mensuales', 'frecuencia_catorcenal',
-      'alcance_vehiculos_catorcenal', 'alcance_mensual', 'fecha_uso_inicio', 'fecha_uso_fin'])
-    .where('company_id', '=', companyId).where('campaign_id', '=', campaignIdByName(db, companyId, name))
-    .orderBy('site_id').orderBy('id_fourteen')
-    .execute()
+    .where('c.company_id', '=', companyId)
+    .where('c.name', '=', name)
+    .executeTakeFirst()
 }
 
 export async function insertCampaign (db: Db, companyId: number, values: CampaignCreateType): Promise<void> {
