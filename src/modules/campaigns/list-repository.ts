@@ -1,4 +1,4 @@
-import { sql, type CompiledQuery, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely'
+import { sql, type CompiledQuery, type Expression, type Kysely, type SelectQueryBuilder, type SqlBool, type Transaction } from 'kysely'
 import type { CampaignFilters, Sort } from '../../../schemas/campaigns.js'
 import type { Database } from '../../db/schema.js'
 import type { CursorPosition } from './cursor.js'
@@ -7,13 +7,24 @@ import { filterConditions, type CampaignScope } from './filters.js'
 type Db = Kysely<Database> | Transaction<Database>
 type SortColumn = 'name' | 'fecha_inicio' | 'impactos_personas' | 'alcance'
 
-export const CAMPAIGN_COLUMNS = [
+const CAMPAIGN_COLUMNS = [
   'name', 'sites', 'periods', 'tipo_campania', 'fecha_inicio', 'fecha_fin', 'universo_zona_metro',
   'impactos_personas', 'impactos_vehiculos', 'frecuencia_calculada', 'frecuencia_promedio', 'alcance',
   'nse_ab', 'nse_cmas', 'nse_c', 'nse_dmas', 'nse_d', 'nse_e', 'edad_0a14', 'edad_15a19', 'edad_20a24',
-  'edad_25a34', 'edad_35a44', 'edad_45a64', 'edad_65mas', 'hombres', 'mujeres', 'hourly_vehicle_count',
-  'created_at', 'updated_at'
+  'edad_25a34', 'edad_35a44', 'edad_45a64', 'edad_65mas', 'hombres', 'mujeres', 'hourly_vehicle_count'
 ] as const
+
+// Timestamps leave PostgreSQL as the API's ISO 8601 strings (UTC, milliseconds, as
+// Date.prototype.toISOString() writes them): parsing each into a Date and formatting it back took
+// about 4 % of a list request's CPU in a profile.
+const isoTimestamp = (column: 'c.created_at' | 'c.updated_at') =>
+  sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+
+/** The campaign's own columns as the API gives them, with its internal keys (company_id, id) for the queries around it. */
+export function selectCampaign (query: SelectQueryBuilder<Database & { c: Database['campaigns'] }, 'c', object>) {
+  return query.select(['c.company_id', 'c.id', ...CAMPAIGN_COLUMNS.map((c) => `c.${c}` as const)])
+    .select([isoTimestamp('c.created_at').as('created_at'), isoTimestamp('c.updated_at').as('updated_at')])
+}
 
 const NULLABLE: ReadonlySet<SortColumn> = new Set(['impactos_personas', 'alcance'])
 
@@ -60,8 +71,7 @@ export function listSegments (sort: Sort, after?: CursorPosition): Segment[] {
 
 /** The campaigns of one segment with their counts; the counts run for the page's rows only. */
 export function segmentQuery (db: Db, companyId: number, filters: CampaignFilters, segment: Segment, limit: number) {
-  let page = db.selectFrom('campaigns as c')
-    .select(['c.company_id', 'c.id', ...CAMPAIGN_COLUMNS.map((c) => `c.${c}` as const)])
+  let page = selectCampaign(db.selectFrom('campaigns as c'))
     .where((eb) => eb.and([...filterConditions(eb, companyId, filters), segment.where(eb)]))
   for (const { column, desc } of segment.order) page = page.orderBy(`c.${column}`, desc ? 'desc' : 'asc')
   let query = db.selectFrom(page.limit(limit).as('p'))
