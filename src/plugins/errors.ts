@@ -24,7 +24,7 @@ function validationErrors (error: FastifyError): FieldError[] {
 // Connection-level failures of PostgreSQL (or of the pool reaching it): the service is degraded, not broken.
 // 3D000: the database itself is gone (dropped or renamed under the pool).
 const UNAVAILABLE_CODES = new Set(['3D000', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006'])
-const UNAVAILABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error|connection is insufficient|Cannot use a pool after calling end|Client was closed and is not queryable/i
+const UNAVAILABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error|connection is insufficient|Cannot use a pool after calling end|Client was closed and is not queryable|driver has already been destroyed/i
 
 export function isDatabaseUnavailable (error: { code?: string, message?: string }): boolean {
   return (error.code !== undefined && UNAVAILABLE_CODES.has(error.code)) || UNAVAILABLE_MESSAGES.test(error.message ?? '')
