@@ -87,29 +87,43 @@ function freePort (): Promise<number> {
   })
 }
 
-type Result = { name: string, rps: number, p50: number, p99: number, errors: number }
+type Sample = { rps: number, p50: number, p99: number, errors: number }
 type Target = { name: string, url: string, headers?: Record<string, string> }
+/** Medians over the rounds; the ratios are taken within each round (against that round's ceiling and first page), then their median. */
+type Result = Sample & { name: string, rpsRatio: number, p99Ratio: number, p50RatioToFirst: number }
 
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]
 
 /**
- * The machine is shared, so load drifts during a run: every target is measured once per round,
- * rounds interleave the targets, and each figure is the median over the rounds.
+ * The machine is shared, so its speed drifts during a run (by a third between rounds here): every
+ * target is measured once per round, rounds interleave the targets, and each ratio compares figures
+ * of the same round before the median over the rounds is taken.
  */
 async function measureAll (targets: Target[]): Promise<Result[]> {
   for (const { url, headers } of targets) await autocannon({ url, connections, duration: 5, headers }) // warm-up: JIT, pool, caches
-  const samples = new Map<string, Result[]>(targets.map((t) => [t.name, []]))
+  const samples: Sample[][] = targets.map(() => [])
   for (let round = 1; round <= rounds; round++) {
-    for (const { name, url, headers } of targets) {
+    for (const [index, { name, url, headers }] of targets.entries()) {
       const r = await autocannon({ url, connections, duration, headers })
       const errors = r.errors + r.timeouts + r.non2xx
       console.log(`  round ${round} ${name.padEnd(22)} ${r.requests.average.toFixed(0).padStart(7)} req/s  p50 ${String(r.latency.p50).padStart(4)} ms  p99 ${String(r.latency.p99).padStart(4)} ms${errors ? `  (${errors} errors/non-2xx!)` : ''}`)
-      samples.get(name)!.push({ name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors })
+      samples[index].push({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors })
     }
   }
-  return targets.map(({ name }) => {
-    const s = samples.get(name)!
-    return { name, rps: median(s.map((r) => r.rps)), p50: median(s.map((r) => r.p50)), p99: median(s.map((r) => r.p99)), errors: s.reduce((n, r) => n + r.errors, 0) }
+  // targets[0] is the ceiling, targets[1] the first page.
+  const [ceiling, first] = samples
+  return targets.map(({ name }, index) => {
+    const s = samples[index]
+    return {
+      name,
+      rps: median(s.map((r) => r.rps)),
+      p50: median(s.map((r) => r.p50)),
+      p99: median(s.map((r) => r.p99)),
+      errors: s.reduce((n, r) => n + r.errors, 0),
+      rpsRatio: median(s.map((r, round) => r.rps / ceiling[round].rps)),
+      p99Ratio: median(s.map((r, round) => r.p99 / ceiling[round].p99)),
+      p50RatioToFirst: median(s.map((r, round) => r.p50 / first[round].p50))
+    }
   })
 }
 
@@ -140,10 +154,11 @@ try {
     { name: 'summary', url: `${base}/campaigns/${name}/summary`, headers }
   ])
 
-  const [top, first, last] = results
+  const last = results[2]
+  console.log('\nMedians over the rounds; each ratio is taken within a round, then its median.')
   console.log('\n| endpoint | req/s | p50 ms | p99 ms | throughput / ceiling | p99 / ceiling p99 |\n|---|---:|---:|---:|---:|---:|')
-  for (const r of results) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${(100 * r.rps / top.rps).toFixed(0)} % | ${(r.p99 / top.p99).toFixed(2)}× |`)
-  console.log(`\nlast page p50 / first page p50: ${(last.p50 / first.p50).toFixed(2)}×`)
+  for (const r of results) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${(100 * r.rpsRatio).toFixed(0)} % | ${r.p99Ratio.toFixed(2)}× |`)
+  console.log(`\nlast page p50 / first page p50: ${last.p50RatioToFirst.toFixed(2)}×`)
   console.log(`${campaigns} campaigns, ${connections} connections, median of ${rounds} rounds of ${duration} s; ${os.cpus().length}× ${os.cpus()[0].model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${targets.serverVersion}`)
   if (results.some((r) => r.errors > 0)) process.exitCode = 1
 } finally {

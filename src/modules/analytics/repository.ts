@@ -5,8 +5,8 @@ import { filterConditions } from '../campaigns/filters.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
-/** The campaign's own figures plus its facts aggregated, and the derived ratios, in one statement. */
-export function campaignFigures (db: Db, companyId: number, campaignId: number) {
+/** The campaign's own figures plus its facts aggregated, and the derived ratios, in one statement (undefined when absent). */
+export function campaignFigures (db: Db, companyId: number, name: string) {
   return db.selectFrom('campaigns as c')
     .leftJoinLateral((eb) => eb.selectFrom('campaign_site_periods as f')
       .select((e) => [e.fn.count<number>('f.site_id').distinct().as('sites'), sql<number>`coalesce(sum(f.impactos_catorcenal), 0)`.as('impactos')])
@@ -24,8 +24,8 @@ export function campaignFigures (db: Db, companyId: number, campaignId: number) 
       sql<number | null>`(select u.h - 1 from unnest(c.hourly_vehicle_count) with ordinality as u(v, h) order by u.v desc, u.h limit 1)`.as('peak_hour'),
       sql<number | null>`(select sum(v) from unnest(c.hourly_vehicle_count) as v)`.as('hourly_total')
     ])
-    .where('c.company_id', '=', companyId).where('c.id', '=', campaignId)
-    .executeTakeFirstOrThrow()
+    .where('c.company_id', '=', companyId).where('c.name', '=', name)
+    .executeTakeFirst()
 }
 
 /** The period series with the change from the previous period (window functions). */

@@ -2,15 +2,15 @@ import type { Kysely } from 'kysely'
 import type { CampaignSummaryType, OverviewType, PeriodsSummaryType, SitesSummaryType } from '../../../schemas/analytics.js'
 import type { CampaignFilters } from '../../../schemas/campaigns.js'
 import type { Database } from '../../db/schema.js'
-import { getCampaignOrThrow, pickFilters } from '../campaigns/service.js'
+import { campaignNotFound, getCampaignOrThrow, pickFilters } from '../campaigns/service.js'
 import * as repository from './repository.js'
 
 const num = (v: number | string | null) => v === null ? null : Number(v)
 const int = (v: number | string | null) => Number(v ?? 0)
 
 export async function campaignSummary (db: Kysely<Database>, companyId: number, name: string): Promise<CampaignSummaryType> {
-  const { id } = await getCampaignOrThrow(db, companyId, name)
-  const c = await repository.campaignFigures(db, companyId, id)
+  const c = await repository.campaignFigures(db, companyId, name)
+  if (!c) throw campaignNotFound(name)
   return {
     name: c.name,
     tipo_campania: c.tipo_campania,
