@@ -10,36 +10,29 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
 import { spawnSync } from 'node:child_process'
 import { setTimeout } from 'node:timers/promises'
 import net from 'node:net'
 import os from 'node:os'
 import pg from 'pg'
 import autocannon from 'autocannon'
+import { readCommandLine } from '../src/cli/command-line.js'
 import { appEnv, benchToken, describeDatabase, generate } from './bench-data.js'
 
-const { values: args } = parseArgs({
-  options: {
-    campaigns: { type: 'string', default: '1000000' },
-    duration: { type: 'string', default: '10' },
-    connections: { type: 'string', default: '32' },
-    rounds: { type: 'string', default: '3' },
-    server: { type: 'string', default: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432' },
-    keep: { type: 'boolean', default: false },
-    database: { type: 'string' },
-    tsx: { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false }
-  }
-})
-if (args.help) {
-  console.log(`npm run bench -- [--campaigns 1000000] [--duration 10] [--connections 32] [--rounds 3] [--server postgres://…:5432] [--keep] [--database NAME] [--tsx]
+const args = readCommandLine({
+  campaigns: { type: 'string', default: '1000000' },
+  duration: { type: 'string', default: '10' },
+  connections: { type: 'string', default: '32' },
+  rounds: { type: 'string', default: '3' },
+  server: { type: 'string', default: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432' },
+  keep: { type: 'boolean', default: false },
+  database: { type: 'string' },
+  tsx: { type: 'boolean', default: false }
+}, `npm run bench -- [--campaigns 1000000] [--duration 10] [--connections 32] [--rounds 3] [--server postgres://…:5432] [--keep] [--database NAME] [--tsx]
 Creates a throwaway database bench_api_<time> on the server, fills it, measures, drops it (unless --keep).
 --database NAME measures an existing database kept by an earlier --keep run (no generation; never dropped).
 The app runs compiled, as in production (npm run build, then node dist/src/server.js with ENV=production
 behind a trusted proxy); --tsx runs it through tsx instead, as npm start does.`)
-  process.exit(0)
-}
 const campaigns = Number(args.campaigns)
 const duration = Number(args.duration)
 const connections = Number(args.connections)

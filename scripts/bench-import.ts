@@ -7,9 +7,10 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { parseArgs } from 'node:util'
 import { connectDatabase, type DatabaseConnection } from '../src/db/engine.js'
 import { migrateToLatest } from '../src/db/migrator.js'
+import { exitWithUsageError, readCommandLine } from '../src/cli/command-line.js'
+import { importCampaignFiles, type FileKind } from '../src/modules/imports/index.js'
 import { copySitesFile } from './bench/copy-baseline.js'
 import { openBenchDatabase, type BenchDatabase } from './bench/database.js'
 import { mb, measure, perSecond, progressLine, thousands } from './bench/measure.js'
@@ -29,53 +30,13 @@ const HELP = `Usage: npm run bench:import -- [options]
 The database is migrated, a company "bench-<time>" receives the import; the COPY reference
 table is dropped afterwards. Peak RSS is this Node process's (not the server's).`
 
-function readArgs () {
-  try {
-    return parseArgs({
-      options: {
-        rows: { type: 'string', default: '1000000' },
-        dir: { type: 'string' },
-        'with-defects': { type: 'boolean', default: false },
-        'keep-data': { type: 'boolean', default: false },
-        'database-url': { type: 'string' },
-        help: { type: 'boolean', default: false }
-      }
-    })
-  } catch (error) {
-    return fail((error as Error).message)
-  }
-}
-
-const { values } = readArgs()
-if (values.help) {
-  process.stdout.write(HELP + '\n')
-  process.exit(0)
-}
-
-type ImportFiles = { campaigns: string, periods: string, sites: string }
-type ImportCampaignFiles = (connection: DatabaseConnection, options: {
-  companyId: number
-  files: ImportFiles
-  onProgress?: (progress: { file: string, rowsRead: number, done: boolean }) => void
-}) => Promise<unknown>
-
-/** The importer (src/modules/imports), loaded at run time so this script can exist before it does. */
-async function loadImporter (): Promise<ImportCampaignFiles> {
-  const specifier = new URL('../src/modules/imports/index.js', import.meta.url).href
-  try {
-    const module = await import(specifier) as { importCampaignFiles?: ImportCampaignFiles }
-    if (typeof module.importCampaignFiles !== 'function') throw new Error('it does not export importCampaignFiles')
-    return module.importCampaignFiles
-  } catch (error) {
-    throw new Error(`the importer module src/modules/imports/index.ts is missing or broken (${(error as Error).message}). ` +
-      'It is written on the importer branch; merge it, then run this again.')
-  }
-}
-
-function fail (message: string): never {
-  process.stderr.write(`bench-import: ${message}\nRun with --help for the options.\n`)
-  process.exit(1)
-}
+const values = readCommandLine({
+  rows: { type: 'string', default: '1000000' },
+  dir: { type: 'string' },
+  'with-defects': { type: 'boolean', default: false },
+  'keep-data': { type: 'boolean', default: false },
+  'database-url': { type: 'string' }
+}, HELP)
 
 const status = progressLine()
 
@@ -100,7 +61,7 @@ async function prepareData (rows: number, lines: string[]): Promise<{ dir: strin
   return { dir, generated: true }
 }
 
-async function bench (connection: DatabaseConnection, importCampaignFiles: ImportCampaignFiles, files: ImportFiles, lines: string[]) {
+async function bench (connection: DatabaseConnection, files: Record<FileKind, string>, lines: string[]) {
   await migrateToLatest(connection.db)
   const sitesBytes = (await stat(files.sites)).size
   const copy = await measure(() => copySitesFile(connection.pool, files.sites, SITE_COLUMNS.length,
@@ -119,7 +80,6 @@ async function bench (connection: DatabaseConnection, importCampaignFiles: Impor
   const copyRate = perSecond(copy.result, copy.seconds)
   const importRate = perSecond(copy.result, imported.seconds)
   const ratio = importRate / copyRate
-  const report = imported.result as { files?: { sites?: { rowsValid?: number } } }
   lines.push(
     `sites file: ${thousands(copy.result)} rows, ${mb(sitesBytes)}`,
     '',
@@ -128,18 +88,17 @@ async function bench (connection: DatabaseConnection, importCampaignFiles: Impor
     `importer (all three files) ${imported.seconds.toFixed(2).padStart(10)} ${thousands(importRate).padStart(12)} ${mb(imported.peakRssBytes).padStart(10)}`,
     '',
     `importer / COPY = ${ratio.toFixed(2)} (target >= 0.33): ${ratio >= 1 / 3 ? 'meets the target' : 'BELOW the target'}`,
-    `site rows stored by the importer: ${report.files?.sites?.rowsValid !== undefined ? thousands(report.files.sites.rowsValid) : 'n/a (unknown report shape)'}`,
+    `site rows stored by the importer: ${thousands(imported.result.files.sites.rowsValid)}`,
     `peak RSS of this process: ${mb(process.resourceUsage().maxRSS * 1024)}`
   )
 }
 
 async function main (): Promise<number> {
   const rows = Number(values.rows)
-  if (!values.dir && !(Number.isSafeInteger(rows) && rows > 0)) fail(`--rows must be a positive integer, got "${values.rows}"`)
-  const importCampaignFiles = await loadImporter().catch((error: Error) => fail(error.message))
+  if (!values.dir && !(Number.isSafeInteger(rows) && rows > 0)) exitWithUsageError(`--rows must be a positive integer, got "${values.rows}"`)
   const lines: string[] = []
   const data = await prepareData(rows, lines)
-  const files: ImportFiles = {
+  const files = {
     campaigns: path.join(data.dir, FILE_NAMES.campaigns),
     periods: path.join(data.dir, FILE_NAMES.periods),
     sites: path.join(data.dir, FILE_NAMES.sites)
@@ -152,7 +111,7 @@ async function main (): Promise<number> {
     connection = await connectDatabase({
       DATABASE_URL: db.url, TESTING: false, PGLITE_DATA_DIR: '', DB_POOL_MAX: 2, DB_CONNECTION_TIMEOUT_MS: 10_000, DB_STATEMENT_TIMEOUT_MS: 0
     })
-    await bench(connection, importCampaignFiles, files, lines)
+    await bench(connection, files, lines)
     process.stdout.write(lines.join('\n') + '\n')
     return 0
   } catch (error) {

@@ -3,8 +3,8 @@
  * realistic figures and, unless --clean, each defect class of data-formats.md, plus a
  * manifest.json listing every injected defect. Same options => byte-identical files.
  */
-import { parseArgs } from 'node:util'
 import path from 'node:path'
+import { exitWithUsageError, readCommandLine } from '../src/cli/command-line.js'
 import { generate, type GeneratorOptions, type Range } from './sample-data/generate.js'
 
 const HELP = `Usage: npm run generate:data -- [options]
@@ -26,59 +26,37 @@ const HELP = `Usage: npm run generate:data -- [options]
 Writes bd_campanias_agrupado.csv, bd_campanias_periodos.csv, bd_campanias_sitios.csv and
 manifest.json (every injected defect: file, line, column, class, raw text, true value).`
 
-function fail (message: string): never {
-  process.stderr.write(`generate-sample-data: ${message}\nRun with --help for the options.\n`)
-  process.exit(1)
-}
-
 function integer (name: string, text: string, min = 0): number {
   const value = Number(text)
-  if (!Number.isSafeInteger(value) || value < min) fail(`--${name} must be an integer >= ${min}, got "${text}"`)
+  if (!Number.isSafeInteger(value) || value < min) exitWithUsageError(`--${name} must be an integer >= ${min}, got "${text}"`)
   return value
 }
 
 function range (name: string, text: string, max: number): Range {
   const match = /^(\d+)(?:-(\d+))?$/.exec(text)
-  if (!match) fail(`--${name} takes N or A-B, got "${text}"`)
+  if (!match) exitWithUsageError(`--${name} takes N or A-B, got "${text}"`)
   const [min, top] = [Number(match[1]), Number(match[2] ?? match[1])]
-  if (min < 1 || top < min || top > max) fail(`--${name} must lie within 1..${max} with A <= B, got "${text}"`)
+  if (min < 1 || top < min || top > max) exitWithUsageError(`--${name} must lie within 1..${max} with A <= B, got "${text}"`)
   return [min, top]
 }
 
-function readArgs () {
-  try {
-    return parseArgs({
-      options: {
-        campaigns: { type: 'string' },
-        'sites-per-campaign': { type: 'string', default: '1-8' },
-        'periods-per-campaign': { type: 'string', default: '1-4' },
-        'site-rows': { type: 'string', default: '0' },
-        'site-pool': { type: 'string', default: '0' },
-        seed: { type: 'string', default: '1' },
-        'defect-rate': { type: 'string', default: '0.05' },
-        clean: { type: 'boolean', default: false },
-        bom: { type: 'boolean', default: false },
-        crlf: { type: 'boolean', default: false },
-        'no-final-newline': { type: 'boolean', default: false },
-        out: { type: 'string', default: '.data/sample-data' },
-        help: { type: 'boolean', default: false }
-      },
-      strict: true
-    })
-  } catch (error) {
-    return fail((error as Error).message)
-  }
-}
-
-const { values } = readArgs()
-
-if (values.help) {
-  process.stdout.write(HELP + '\n')
-  process.exit(0)
-}
+const values = readCommandLine({
+  campaigns: { type: 'string' },
+  'sites-per-campaign': { type: 'string', default: '1-8' },
+  'periods-per-campaign': { type: 'string', default: '1-4' },
+  'site-rows': { type: 'string', default: '0' },
+  'site-pool': { type: 'string', default: '0' },
+  seed: { type: 'string', default: '1' },
+  'defect-rate': { type: 'string', default: '0.05' },
+  clean: { type: 'boolean', default: false },
+  bom: { type: 'boolean', default: false },
+  crlf: { type: 'boolean', default: false },
+  'no-final-newline': { type: 'boolean', default: false },
+  out: { type: 'string', default: '.data/sample-data' }
+}, HELP)
 
 const defectRate = Number(values['defect-rate'])
-if (!(defectRate >= 0 && defectRate <= 1)) fail(`--defect-rate must be a number in 0..1, got "${values['defect-rate']}"`)
+if (!(defectRate >= 0 && defectRate <= 1)) exitWithUsageError(`--defect-rate must be a number in 0..1, got "${values['defect-rate']}"`)
 const siteRows = integer('site-rows', values['site-rows'])
 const options: GeneratorOptions = {
   seed: integer('seed', values.seed),

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createHmac, randomUUID } from 'node:crypto'
-import { parseArgs } from 'node:util'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { readCommandLine } from '../src/cli/command-line.js'
 import { createSoakDatabase, databaseUrl, dropSoakDatabase } from './soak/database.js'
 import { buildScenarios, SOAK_ORIGIN } from './soak/scenarios.js'
 import { percentile, runTraffic } from './soak/traffic.js'
@@ -23,21 +23,14 @@ and the server's RSS; exits 1 unless there were zero errors, zero 5xx and RSS gr
   --keep                 keep the throwaway database
   --help                 this text`
 
-const { values: args } = parseArgs({
-  options: {
-    duration: { type: 'string', default: '60' },
-    concurrency: { type: 'string', default: '64' },
-    campaigns: { type: 'string', default: '100000' },
-    warmup: { type: 'string', default: '10' },
-    'admin-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
-    keep: { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false }
-  }
-})
-if (args.help) {
-  console.log(HELP)
-  process.exit(0)
-}
+const args = readCommandLine({
+  duration: { type: 'string', default: '60' },
+  concurrency: { type: 'string', default: '64' },
+  campaigns: { type: 'string', default: '100000' },
+  warmup: { type: 'string', default: '10' },
+  'admin-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+  keep: { type: 'boolean', default: false }
+}, HELP)
 
 const duration = Number(args.duration)
 const concurrency = Number(args.concurrency)

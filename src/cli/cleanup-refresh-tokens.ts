@@ -1,5 +1,5 @@
 // The deployment's cron job: deletes refresh tokens of dead families (see README "Refresh-token cleanup").
-import { parseArgs } from 'node:util'
+import { exitWithUsageError, readCommandLine } from './command-line.js'
 import { withDatabase } from './with-database.js'
 import { cleanupRefreshTokens } from '../modules/auth/cleanup.js'
 
@@ -20,31 +20,15 @@ Exit status: 0 done (or another copy holds the lock), 1 failure, 2 bad arguments
 function positiveInteger (value: string | undefined, fallback: number, flag: string): number {
   if (value === undefined) return fallback
   const number = Number(value)
-  if (!Number.isSafeInteger(number) || number < 0) {
-    console.error(`${flag} must be a non-negative integer, got "${value}". See --help.`)
-    process.exit(2)
-  }
+  if (!Number.isSafeInteger(number) || number < 0) exitWithUsageError(`${flag} must be a non-negative integer, got "${value}".`, 2)
   return number
 }
 
-let values
-try {
-  values = parseArgs({
-    options: {
-      'dry-run': { type: 'boolean' },
-      'older-than-days': { type: 'string' },
-      'batch-size': { type: 'string' },
-      help: { type: 'boolean', short: 'h' }
-    }
-  }).values
-} catch (error) {
-  console.error(`${(error as Error).message}. See --help.`)
-  process.exit(2)
-}
-if (values.help) {
-  console.log(HELP)
-  process.exit(0)
-}
+const values = readCommandLine({
+  'dry-run': { type: 'boolean' },
+  'older-than-days': { type: 'string' },
+  'batch-size': { type: 'string' }
+}, HELP, 2)
 const olderThanDays = positiveInteger(values['older-than-days'], 7, '--older-than-days')
 const batchSize = Math.max(1, positiveInteger(values['batch-size'], 1000, '--batch-size'))
 const dryRun = values['dry-run'] === true

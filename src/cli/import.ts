@@ -1,10 +1,10 @@
 // Imports a customer's three CSV exports into one company: `npm run import -- --company NAME --dir PATH`.
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { parseArgs } from 'node:util'
 import { ConfigError, loadProcessConfig } from '../config.js'
 import { connectDatabase } from '../db/engine.js'
 import { migrateToLatest } from '../db/migrator.js'
+import { exitWithUsageError, readCommandLine } from './command-line.js'
 import { FILE_NAMES, findOrCreateCompany, ImportFileError, importCampaignFiles, summarise, type FileKind } from '../modules/imports/index.js'
 
 const HELP = `Usage: npm run import -- --company NAME (--dir PATH | --campaigns F --periods F --sites F) [options]
@@ -38,8 +38,7 @@ const options = {
   sites: { type: 'string' },
   report: { type: 'string' },
   partial: { type: 'boolean' },
-  'on-conflict': { type: 'string' },
-  help: { type: 'boolean', short: 'h' }
+  'on-conflict': { type: 'string' }
 } as const
 
 function fail (message: string): never {
@@ -47,23 +46,14 @@ function fail (message: string): never {
   process.exit(1)
 }
 
-let values: ReturnType<typeof parseArgs<{ options: typeof options }>>['values']
-try {
-  values = parseArgs({ options }).values
-} catch (error) {
-  fail(`${(error as Error).message}\nRun with --help for the usage.`)
-}
-if (values.help) {
-  console.log(HELP)
-  process.exit(0)
-}
-if (!values.company) fail('--company NAME is required. Run with --help for the usage.')
+const values = readCommandLine(options, HELP)
+if (!values.company) exitWithUsageError('--company NAME is required.')
 const policy = values['on-conflict'] ?? 'reject'
-if (policy !== 'reject' && policy !== 'first' && policy !== 'last') fail(`--on-conflict must be reject, first or last (got "${policy}").`)
+if (policy !== 'reject' && policy !== 'first' && policy !== 'last') exitWithUsageError(`--on-conflict must be reject, first or last (got "${policy}").`)
 const files = {} as Record<FileKind, string>
 for (const kind of Object.keys(FILE_NAMES) as FileKind[]) {
   const file = values[kind] ?? (values.dir ? path.join(values.dir, FILE_NAMES[kind]) : undefined)
-  if (!file) fail(`No ${kind} file: give --dir PATH or --${kind} FILE. Run with --help for the usage.`)
+  if (!file) exitWithUsageError(`No ${kind} file: give --dir PATH or --${kind} FILE.`)
   files[kind] = file
 }
 

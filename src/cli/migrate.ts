@@ -1,5 +1,5 @@
 // Production migration entry: compiled with the app, needs no dev tooling (kysely-ctl is for development).
-import { parseArgs } from 'node:util'
+import { readCommandLine } from './command-line.js'
 import { withDatabase } from './with-database.js'
 import { migrateDown, migrateToLatest } from '../db/migrator.js'
 
@@ -12,11 +12,7 @@ Kysely's migration lock, so two replicas starting at once migrate once.
   --down   undo the most recent migration instead
   --help   show this text`
 
-const { values } = parseArgs({ options: { down: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } })
-if (values.help) {
-  console.log(HELP)
-  process.exit(0)
-}
+const values = readCommandLine({ down: { type: 'boolean' } }, HELP)
 
 await withDatabase(async (connection) => {
   const { results = [] } = values.down ? await migrateDown(connection.db) : await migrateToLatest(connection.db)

@@ -1,5 +1,5 @@
 // Production seed entry (Render's manual seed job): compiled with the app, needs no kysely-ctl.
-import { parseArgs } from 'node:util'
+import { readCommandLine } from './command-line.js'
 import { withDatabase } from './with-database.js'
 import { runSeeds, SEEDS_FOLDER } from '../db/seeder.js'
 
@@ -11,11 +11,7 @@ Migrate first (node dist/src/cli/migrate.js).
 
   --help   show this text`
 
-const { values } = parseArgs({ options: { help: { type: 'boolean', short: 'h' } } })
-if (values.help) {
-  console.log(HELP)
-  process.exit(0)
-}
+readCommandLine({}, HELP)
 
 await withDatabase(async (connection) => {
   const ran = await runSeeds(connection.db)
