@@ -80,10 +80,6 @@ function parseTrustProxy (value: string | undefined): string[] | boolean {
 export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify(serverOptions(config, options)).withTypeProvider<TypeBoxTypeProvider>()
 
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id)
-  })
-
   // Order matters: errors first so every later plugin's failures become problem documents (and
   // common-problems, so every route declares them); closing after security, so its 503 has the headers;
   // security (helmet) before https-only so a 426 still carries HSTS; metrics and docs before

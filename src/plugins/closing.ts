@@ -11,10 +11,11 @@ import { sendProblem } from './errors.js'
 async function closingPlugin (app: FastifyInstance) {
   let closing = false
   app.addHook('preClose', async () => { closing = true })
-  app.addHook('onRequest', async (request, reply) => {
-    if (!closing) return
+  // Synchronous (done-style) like every hook each request passes: an async one costs a promise and a microtask.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!closing) return done()
     reply.header('connection', 'close').header('retry-after', '1')
-    return sendProblem(request, reply, 503, 'The service is shutting down: retry, another instance (or this one restarted) will answer.')
+    sendProblem(request, reply, 503, 'The service is shutting down: retry, another instance (or this one restarted) will answer.')
   })
 }
 

@@ -17,10 +17,10 @@ async function httpsOnlyPlugin (app: FastifyInstance, { config }: { config: Conf
     app.log.warn('TRUST_PROXY is not set: the proxy\'s X-Forwarded-Proto cannot be trusted, so plain-HTTP requests are not refused here')
     return
   }
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.protocol === 'https' || request.url.startsWith('/health')) return
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.protocol === 'https' || request.url.startsWith('/health')) return done()
     reply.header('upgrade', 'TLS/1.2, HTTP/1.1').header('connection', 'Upgrade')
-    throw new HttpProblem(426, 'This API is served over HTTPS only: use https:// in the base URL.')
+    done(new HttpProblem(426, 'This API is served over HTTPS only: use https:// in the base URL.'))
   })
 }
 

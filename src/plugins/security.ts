@@ -1,15 +1,29 @@
 import fp from 'fastify-plugin'
-import helmet from 'helmet'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import helmet, { type HelmetOptions } from 'helmet'
 import cors from '@fastify/cors'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
 
-/** Security headers on every response and CORS for the dashboard's exact origins (with credentials for the refresh cookie). */
+/**
+ * helmet's response headers for a configuration. They depend on the configuration only (no
+ * nonces, nothing read from the request), so helmet runs once, against a recorder; every response
+ * then gets the same headers without running its twelve middlewares per request (~20 µs each
+ * time in a profile of the list).
+ */
+export function securityHeaders (options: HelmetOptions): Record<string, string> {
+  const headers: Record<string, string> = {}
+  const recorder = {
+    setHeader: (name: string, value: string) => { headers[name.toLowerCase()] = value },
+    removeHeader: (name: string) => { delete headers[name.toLowerCase()] }
+  }
+  helmet(options)({} as IncomingMessage, recorder as unknown as ServerResponse, (error?: unknown) => { if (error) throw error })
+  return headers
+}
+
+/** Security headers and the request id on every response; CORS for the dashboard's exact origins (with credentials for the refresh cookie). */
 async function securityPlugin (app: FastifyInstance, { config }: { config: Config }) {
-  // helmet itself, built once: @fastify/helmet builds a new helmet middleware (parsing the CSP
-  // directives again) on every request, which took about 3 % of a list request's CPU in a profile.
-  const setSecurityHeaders = helmet({
-    // The Swagger UI at /docs loads its own inline scripts and styles; the API itself serves only JSON.
+  const headers = securityHeaders({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -22,7 +36,10 @@ async function securityPlugin (app: FastifyInstance, { config }: { config: Confi
     strictTransportSecurity: config.isProduction ? { maxAge: 31536000, includeSubDomains: true } : false,
     crossOriginResourcePolicy: { policy: 'same-site' }
   })
-  app.addHook('onRequest', (request, reply, done) => setSecurityHeaders(request.raw, reply.raw, () => done()))
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(headers).header('x-request-id', request.id)
+    done()
+  })
   const allowed = new Set(config.frontendOrigins)
   await app.register(cors, {
     origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
