@@ -6,6 +6,7 @@ import { pg_trgm as pgTrgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { createPgConfig } from '@electric-sql/pglite/node-postgres'
 import type { Config } from '../config.js'
 import type { Database } from './schema.js'
+import { PreparingClient } from './prepared.js'
 
 // pg returns bigint (int8) and numeric as strings by default; our counts fit in a JS number
 // (2^53), so parse them once here for both engines instead of in every query.
@@ -33,7 +34,7 @@ export const PGLITE_EXTENSIONS = { pg_trgm: pgTrgm }
 export async function connectDatabase (options: DatabaseOptions, embedded?: PGlite): Promise<DatabaseConnection> {
   if (options.DATABASE_URL) return fromPool('postgres', createServerPool(options))
   const pglite = embedded ?? await openPglite(options)
-  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 })
+  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1, Client: PreparingClient })
   // pool.end() leaves the PGlite instance open; ending the pool (db.destroy(), from the app or
   // kysely-ctl) must close both, or the data directory is left mid-write.
   const endPool = pool.end.bind(pool)
@@ -46,6 +47,7 @@ export async function connectDatabase (options: DatabaseOptions, embedded?: PGli
 
 export function createServerPool (options: DatabaseOptions, url = options.DATABASE_URL): pg.Pool {
   const pool = new pg.Pool({
+    Client: PreparingClient,
     connectionString: url,
     max: options.DB_POOL_MAX,
     connectionTimeoutMillis: options.DB_CONNECTION_TIMEOUT_MS,

@@ -1,32 +1,35 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { CampaignFilters } from '../../../schemas/campaigns.js'
 import type { Database } from '../../db/schema.js'
+import { preparedQuery } from '../../db/prepared.js'
 import { filterConditions } from '../campaigns/filters.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
 /** The campaign's own figures plus its facts aggregated, and the derived ratios, in one statement (undefined when absent). */
-export function campaignFigures (db: Db, companyId: number, name: string) {
-  return db.selectFrom('campaigns as c')
-    .leftJoinLateral((eb) => eb.selectFrom('campaign_site_periods as f')
-      .select((e) => [e.fn.count<number>('f.site_id').distinct().as('sites'), sql<number>`coalesce(sum(f.impactos_catorcenal), 0)`.as('impactos')])
-      .whereRef('f.company_id', '=', 'c.company_id').whereRef('f.campaign_id', '=', 'c.id').as('fa'), (join) => join.onTrue())
-    .leftJoinLateral((eb) => eb.selectFrom('campaign_periods as cp')
-      .select((e) => e.fn.countAll<number>().as('periods'))
-      .whereRef('cp.company_id', '=', 'c.company_id').whereRef('cp.campaign_id', '=', 'c.id').as('pa'), (join) => join.onTrue())
-    .selectAll('c')
-    .select([
-      'fa.sites as sites_count', 'fa.impactos as impactos_sitios', 'pa.periods as periods_count',
-      sql<number | null>`c.impactos_personas::float8 / nullif(fa.sites, 0)`.as('impactos_por_sitio'),
-      sql<number | null>`c.impactos_personas::float8 / nullif(pa.periods, 0)`.as('impactos_por_periodo'),
-      sql<number | null>`c.alcance::float8 / nullif(c.universo_zona_metro, 0)`.as('alcance_share_universo'),
-      sql<number | null>`c.impactos_personas::float8 / nullif(c.alcance, 0)`.as('frecuencia_efectiva'),
-      sql<number | null>`(select u.h - 1 from unnest(c.hourly_vehicle_count) with ordinality as u(v, h) order by u.v desc, u.h limit 1)`.as('peak_hour'),
-      sql<number | null>`(select sum(v) from unnest(c.hourly_vehicle_count) as v)`.as('hourly_total')
-    ])
-    .where('c.company_id', '=', companyId).where('c.name', '=', name)
-    .executeTakeFirst()
+export async function campaignFigures (db: Db, companyId: number, name: string) {
+  const [row] = await figures(db, companyId, name)
+  return row
 }
+
+const figures = preparedQuery('campaign_figures', (db: Db, companyId: number, name: string) => db.selectFrom('campaigns as c')
+  .leftJoinLateral((eb) => eb.selectFrom('campaign_site_periods as f')
+    .select((e) => [e.fn.count<number>('f.site_id').distinct().as('sites'), sql<number>`coalesce(sum(f.impactos_catorcenal), 0)`.as('impactos')])
+    .whereRef('f.company_id', '=', 'c.company_id').whereRef('f.campaign_id', '=', 'c.id').as('fa'), (join) => join.onTrue())
+  .leftJoinLateral((eb) => eb.selectFrom('campaign_periods as cp')
+    .select((e) => e.fn.countAll<number>().as('periods'))
+    .whereRef('cp.company_id', '=', 'c.company_id').whereRef('cp.campaign_id', '=', 'c.id').as('pa'), (join) => join.onTrue())
+  .selectAll('c')
+  .select([
+    'fa.sites as sites_count', 'fa.impactos as impactos_sitios', 'pa.periods as periods_count',
+    sql<number | null>`c.impactos_personas::float8 / nullif(fa.sites, 0)`.as('impactos_por_sitio'),
+    sql<number | null>`c.impactos_personas::float8 / nullif(pa.periods, 0)`.as('impactos_por_periodo'),
+    sql<number | null>`c.alcance::float8 / nullif(c.universo_zona_metro, 0)`.as('alcance_share_universo'),
+    sql<number | null>`c.impactos_personas::float8 / nullif(c.alcance, 0)`.as('frecuencia_efectiva'),
+    sql<number | null>`(select u.h - 1 from unnest(c.hourly_vehicle_count) with ordinality as u(v, h) order by u.v desc, u.h limit 1)`.as('peak_hour'),
+    sql<number | null>`(select sum(v) from unnest(c.hourly_vehicle_count) as v)`.as('hourly_total')
+  ])
+  .where('c.company_id', '=', companyId).where('c.name', '=', name), [0, 'example'])
 
 /** The period series with the change from the previous period (window functions). */
 export async function periodSeries (db: Db, companyId: number, campaignId: number) {
