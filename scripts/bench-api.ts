@@ -10,6 +10,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { setTimeout } from 'node:timers/promises'
 import net from 'node:net'
@@ -41,11 +43,16 @@ const database = args.database ?? `bench_api_${Date.now()}`
 const databaseUrl = `${args.server}/${database}`
 const SERVE = fileURLToPath(new URL('./bench-serve.ts', import.meta.url))
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
+// Production's command, `npm run start:prod` (the Dockerfile's CMD is the same, a test checks it):
+// `node <flags> dist/src/server.js`. The ceiling runs with the same Node flags, so the two differ
+// only in the code they run.
+const [, ...PRODUCTION_ARGS] = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts['start:prod'] as string).split(' ')
+const NODE_FLAGS = PRODUCTION_ARGS.filter((arg) => arg.startsWith('--'))
 
 type Ready = { port: number }
 
 function startServer (mode: 'app' | 'ceiling', companyId: number): Promise<{ child: ChildProcess, ready: Ready }> {
-  const child = spawn(process.execPath, [...process.execArgv, SERVE, mode], { env: { ...process.env, BENCH_DATABASE_URL: databaseUrl, BENCH_COMPANY_ID: String(companyId) }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...process.execArgv, SERVE, mode], { env: { ...process.env, BENCH_DATABASE_URL: databaseUrl, BENCH_COMPANY_ID: String(companyId) }, stdio: ['ignore', 'pipe', 'inherit'] })
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)))
     createInterface({ input: child.stdout! }).once('line', (line) => resolve({ child, ready: JSON.parse(line) }))
@@ -57,7 +64,7 @@ async function startCompiledApp (): Promise<{ child: ChildProcess, ready: Ready 
   const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' })
   if (build.status !== 0) throw new Error('npm run build failed')
   const port = await freePort()
-  const child = spawn(process.execPath, ['dist/src/server.js'], {
+  const child = spawn(process.execPath, PRODUCTION_ARGS, {
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, ...appEnv(), DATABASE_URL: databaseUrl, ENV: 'production', HOST: '127.0.0.1', PORT: String(port), TRUST_PROXY: '127.0.0.1', FRONTEND_ORIGINS: 'https://dashboard.example.com' }
