@@ -26,11 +26,12 @@ const args = readCommandLine({
   duration: { type: 'string', default: '10' },
   connections: { type: 'string', default: '32' },
   rounds: { type: 'string', default: '3' },
+  warmup: { type: 'string', default: '10' },
   server: { type: 'string', default: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432' },
   keep: { type: 'boolean', default: false },
   database: { type: 'string' },
   tsx: { type: 'boolean', default: false }
-}, `npm run bench -- [--campaigns 1000000] [--duration 10] [--connections 32] [--rounds 3] [--server postgres://…:5432] [--keep] [--database NAME] [--tsx]
+}, `npm run bench -- [--campaigns 1000000] [--duration 10] [--connections 32] [--rounds 3] [--warmup 10] [--server postgres://…:5432] [--keep] [--database NAME] [--tsx]
 Creates a throwaway database bench_api_<time> on the server, fills it, measures, drops it (unless --keep).
 --database NAME measures an existing database kept by an earlier --keep run (no generation; never dropped).
 The app runs compiled, as in production (npm run build, then node dist/src/server.js with ENV=production
@@ -39,6 +40,7 @@ const campaigns = Number(args.campaigns)
 const duration = Number(args.duration)
 const connections = Number(args.connections)
 const rounds = Number(args.rounds)
+const warmup = Number(args.warmup)
 const database = args.database ?? `bench_api_${Date.now()}`
 const databaseUrl = `${args.server}/${database}`
 const SERVE = fileURLToPath(new URL('./bench-serve.ts', import.meta.url))
@@ -89,30 +91,53 @@ function freePort (): Promise<number> {
 
 type Sample = { rps: number, p50: number, p99: number, errors: number }
 type Target = { name: string, url: string, headers?: Record<string, string> }
-/** Medians over the rounds; the ratios are taken within each round (against that round's ceiling and first page), then their median. */
+/** Medians over the rounds; each ratio is taken within its round (against the ceiling windows around it, and that round's first page), then their median. */
 type Result = Sample & { name: string, rpsRatio: number, p99Ratio: number, p50RatioToFirst: number }
 
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]
 
 /**
- * The machine is shared, so its speed drifts during a run (by a third between rounds here): every
- * target is measured once per round, rounds interleave the targets, and each ratio compares figures
- * of the same round before the median over the rounds is taken.
+ * The machine is shared, so its speed drifts during a run, by a quarter within a minute here. Each
+ * round measures the ceiling before the first endpoint, between every two and after the last, and
+ * each endpoint's ratios are taken against the mean of the two ceiling windows around it; the
+ * medians over the rounds are printed.
  */
-async function measureAll (targets: Target[]): Promise<Result[]> {
-  for (const { url, headers } of targets) await autocannon({ url, connections, duration: 5, headers }) // warm-up: JIT, pool, caches
-  const samples: Sample[][] = targets.map(() => [])
+async function measureAll (ceilingTarget: Target, endpoints: Target[]): Promise<Result[]> {
+  // Warm-up: JIT, the young generation growing to its size, pools, caches. The app's first
+  // 10,000 requests or so ran measurably slower than the next.
+  for (const { url, headers } of [ceilingTarget, ...endpoints]) await autocannon({ url, connections, duration: warmup, headers })
+  const measure = async ({ name, url, headers }: Target, round: number): Promise<Sample> => {
+    const r = await autocannon({ url, connections, duration, headers })
+    const errors = r.errors + r.timeouts + r.non2xx
+    console.log(`  round ${round} ${name.padEnd(22)} ${r.requests.average.toFixed(0).padStart(7)} req/s  p50 ${String(r.latency.p50).padStart(4)} ms  p99 ${String(r.latency.p99).padStart(4)} ms${errors ? `  (${errors} errors/non-2xx!)` : ''}`)
+    return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors }
+  }
+  const ceilings: Sample[] = []
+  const samples: Array<Array<Sample & { ceilingRps: number, ceilingP99: number }>> = endpoints.map(() => [])
   for (let round = 1; round <= rounds; round++) {
-    for (const [index, { name, url, headers }] of targets.entries()) {
-      const r = await autocannon({ url, connections, duration, headers })
-      const errors = r.errors + r.timeouts + r.non2xx
-      console.log(`  round ${round} ${name.padEnd(22)} ${r.requests.average.toFixed(0).padStart(7)} req/s  p50 ${String(r.latency.p50).padStart(4)} ms  p99 ${String(r.latency.p99).padStart(4)} ms${errors ? `  (${errors} errors/non-2xx!)` : ''}`)
-      samples[index].push({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors })
+    let before = await measure(ceilingTarget, round)
+    ceilings.push(before)
+    for (const [index, endpoint] of endpoints.entries()) {
+      const sample = await measure(endpoint, round)
+      const after = await measure(ceilingTarget, round)
+      ceilings.push(after)
+      samples[index].push({ ...sample, ceilingRps: (before.rps + after.rps) / 2, ceilingP99: (before.p99 + after.p99) / 2 })
+      before = after
     }
   }
-  // targets[0] is the ceiling, targets[1] the first page.
-  const [ceiling, first] = samples
-  return targets.map(({ name }, index) => {
+  // endpoints[0] is the first page.
+  const first = samples[0]
+  const ceiling: Result = {
+    name: ceilingTarget.name,
+    rps: median(ceilings.map((r) => r.rps)),
+    p50: median(ceilings.map((r) => r.p50)),
+    p99: median(ceilings.map((r) => r.p99)),
+    errors: ceilings.reduce((n, r) => n + r.errors, 0),
+    rpsRatio: 1,
+    p99Ratio: 1,
+    p50RatioToFirst: Number.NaN
+  }
+  return [ceiling, ...endpoints.map(({ name }, index) => {
     const s = samples[index]
     return {
       name,
@@ -120,11 +145,11 @@ async function measureAll (targets: Target[]): Promise<Result[]> {
       p50: median(s.map((r) => r.p50)),
       p99: median(s.map((r) => r.p99)),
       errors: s.reduce((n, r) => n + r.errors, 0),
-      rpsRatio: median(s.map((r, round) => r.rps / ceiling[round].rps)),
-      p99Ratio: median(s.map((r, round) => r.p99 / ceiling[round].p99)),
+      rpsRatio: median(s.map((r) => r.rps / r.ceilingRps)),
+      p99Ratio: median(s.map((r) => r.p99 / r.ceilingP99)),
       p50RatioToFirst: median(s.map((r, round) => r.p50 / first[round].p50))
     }
-  })
+  })]
 }
 
 const admin = new pg.Pool({ connectionString: `${args.server}/postgres`, max: 1 })
@@ -144,9 +169,8 @@ try {
   // The TLS-terminating proxy's header: production refuses plain HTTP (src/plugins/https-only.ts).
   const headers = { authorization: `Bearer ${await benchToken(databaseUrl, targets.companyId)}`, 'x-forwarded-proto': 'https' }
   const name = encodeURIComponent(targets.detailName)
-  console.log(`# measuring ${args.tsx ? 'the app through tsx' : 'the compiled app (node dist/src/server.js)'} at concurrency ${connections}, ${duration} s per endpoint and round, ${rounds} rounds`)
-  const results = await measureAll([
-    { name: 'ceiling (first page)', url: `http://127.0.0.1:${ceiling.ready.port}/campaigns` },
+  console.log(`# measuring ${args.tsx ? 'the app through tsx' : `the compiled app (${PRODUCTION_ARGS.join(' ')})`} at concurrency ${connections}: ${warmup} s warm-up per target, then ${rounds} rounds of ${duration} s per endpoint, each between two ceiling windows`)
+  const results = await measureAll({ name: 'ceiling (first page)', url: `http://127.0.0.1:${ceiling.ready.port}/campaigns` }, [
     { name: 'list first page', url: `${base}/campaigns`, headers },
     { name: 'list last page', url: `${base}/campaigns?cursor=${encodeURIComponent(targets.lastPageCursor)}`, headers },
     { name: 'list filtered', url: `${base}/campaigns?tipo_campania=mensual&start_date=2025-06-01&sort=-impactos_personas`, headers },
@@ -155,11 +179,11 @@ try {
   ])
 
   const last = results[2]
-  console.log('\nMedians over the rounds; each ratio is taken within a round, then its median.')
+  console.log('\nMedians over the rounds; each ratio is taken against the mean of the two ceiling windows around it (the last page\'s p50 against its round\'s first page), then its median.')
   console.log('\n| endpoint | req/s | p50 ms | p99 ms | throughput / ceiling | p99 / ceiling p99 |\n|---|---:|---:|---:|---:|---:|')
   for (const r of results) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${(100 * r.rpsRatio).toFixed(0)} % | ${r.p99Ratio.toFixed(2)}× |`)
   console.log(`\nlast page p50 / first page p50: ${last.p50RatioToFirst.toFixed(2)}×`)
-  console.log(`${campaigns} campaigns, ${connections} connections, median of ${rounds} rounds of ${duration} s; ${os.cpus().length}× ${os.cpus()[0].model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${targets.serverVersion}`)
+  console.log(`${campaigns} campaigns, ${connections} connections, median of ${rounds} rounds of ${duration} s per window; ${os.cpus().length}× ${os.cpus()[0].model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${targets.serverVersion}`)
   if (results.some((r) => r.errors > 0)) process.exitCode = 1
 } finally {
   for (const child of children) if (child.exitCode === null) child.kill()
