@@ -39,7 +39,7 @@ STOPSIGNAL SIGTERM
 ENTRYPOINT ["/usr/bin/tini", "--"]
 # MIGRATE_ON_START=1 makes the server apply pending migrations first (under Kysely's lock);
 # otherwise run `node dist/src/cli/migrate.js` once per deploy (compose's migrate service, Render's preDeployCommand).
-# A 64 MB young generation: request handling allocates short-lived objects fast, and with V8's
+# 64 MB semi-spaces for the young generation: request handling allocates short-lived objects fast, and with V8's
 # default (16 MB) Node ran 303 scavenges per 30,000 list requests instead of 81, 26 µs of GC
 # pauses per request instead of 19 (BENCHMARKS.md, API run 8). The same command as `npm run start:prod`.
 CMD ["node", "--max-semi-space-size=64", "dist/src/server.js"]
