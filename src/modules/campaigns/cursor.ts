@@ -1,4 +1,4 @@
-import { createHmac, createSecretKey, hash as digest, timingSafeEqual, type KeyObject } from 'node:crypto'
+import { createHmac, hash as digest, timingSafeEqual } from 'node:crypto'
 import type { CampaignFilters, Sort } from '../../../schemas/campaigns.js'
 import { badRequest } from '../../errors.js'
 
@@ -8,8 +8,8 @@ export type CursorPosition = { key: string | number | null, id: number }
 type CursorPayload = { v: 1, s: Sort, h: string, k: string | number | null, i: number }
 
 /** The cursor key is derived, so the raw SECRET_KEY never signs two kinds of things. */
-export function deriveCursorKey (secretKey: string): KeyObject {
-  return createSecretKey(createHmac('sha256', secretKey).update('campaign-list-cursor/v1').digest())
+export function deriveCursorKey (secretKey: string): Buffer {
+  return createHmac('sha256', secretKey).update('campaign-list-cursor/v1').digest()
 }
 
 /** Binds a cursor to its tenant, sort and filters: reused elsewhere it is refused, not misapplied. */
@@ -19,9 +19,9 @@ export function filtersHash (companyId: number, sort: Sort, filters: CampaignFil
   return digest('sha256', canonical, 'base64url').slice(0, 22)
 }
 
-const sign = (key: KeyObject, body: string) => createHmac('sha256', key).update(body).digest('base64url')
+const sign = (key: Buffer, body: string) => createHmac('sha256', key).update(body).digest('base64url')
 
-export function encodeCursor (key: KeyObject, sort: Sort, hash: string, position: CursorPosition): string {
+export function encodeCursor (key: Buffer, sort: Sort, hash: string, position: CursorPosition): string {
   const payload: CursorPayload = { v: 1, s: sort, h: hash, k: position.key, i: position.id }
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url')
   return `${body}.${sign(key, body)}`
@@ -37,7 +37,7 @@ const KEY_SHAPES: Record<string, (k: unknown) => boolean> = {
 }
 
 /** Verifies the signature first, so nothing of an unsigned cursor is ever parsed or used. */
-export function decodeCursor (key: KeyObject, cursor: string, sort: Sort, hash: string): CursorPosition {
+export function decodeCursor (key: Buffer, cursor: string, sort: Sort, hash: string): CursorPosition {
   const parts = cursor.split('.')
   if (parts.length !== 2 || !parts[0] || !parts[1]) throw invalid('it is malformed')
   const [body, signature] = parts

@@ -1,4 +1,3 @@
-import type { KeyObject } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Static } from '@sinclair/typebox'
 import type { CampaignCreateType, CampaignDetail, CampaignFilters, CampaignListItemType, CampaignListQueryType, CampaignPatchType } from '../../../schemas/campaigns.js'
@@ -34,7 +33,7 @@ export function pickFilters (query: CampaignFilters): CampaignFilters {
 
 export type CampaignPageResult = { data: CampaignListItemType[], page_size: number, next_cursor: string | null, total?: number }
 
-export async function listPage (db: Kysely<Database>, cursorKey: KeyObject, companyId: number, query: CampaignListQueryType): Promise<CampaignPageResult> {
+export async function listPage (db: Kysely<Database>, cursorKey: Buffer, companyId: number, query: CampaignListQueryType): Promise<CampaignPageResult> {
   // The schema's defaults are applied by validation; these only satisfy the optional static types.
   const { limit = 5, sort = 'name', cursor } = query
   const filters = pickFilters(query)
