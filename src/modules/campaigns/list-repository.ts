@@ -1,4 +1,4 @@
-import { sql, type CompiledQuery, type Expression, type Kysely, type SelectQueryBuilder, type SqlBool, type Transaction } from 'kysely'
+import { sql, type CompiledQuery, type Expression, type ExpressionBuilder, type Kysely, type SelectQueryBuilder, type SqlBool, type Transaction } from 'kysely'
 import type { CampaignFilters, Sort } from '../../../schemas/campaigns.js'
 import type { Database } from '../../db/schema.js'
 import type { CursorPosition } from './cursor.js'
@@ -74,16 +74,22 @@ export function segmentQuery (db: Db, companyId: number, filters: CampaignFilter
   let page = selectCampaign(db.selectFrom('campaigns as c'))
     .where((eb) => eb.and([...filterConditions(eb, companyId, filters), segment.where(eb)]))
   for (const { column, desc } of segment.order) page = page.orderBy(`c.${column}`, desc ? 'desc' : 'asc')
-  let query = db.selectFrom(page.limit(limit).as('p'))
-    .selectAll('p')
-    .select((eb) => [
-      eb.selectFrom('campaign_site_periods as f').select((e) => e.fn.count<number>('f.site_id').distinct().as('n'))
-        .whereRef('f.company_id', '=', 'p.company_id').whereRef('f.campaign_id', '=', 'p.id').as('sites_count'),
-      eb.selectFrom('campaign_periods as cp').select((e) => e.fn.countAll<number>().as('n'))
-        .whereRef('cp.company_id', '=', 'p.company_id').whereRef('cp.campaign_id', '=', 'p.id').as('periods_count')
-    ])
-  for (const { column, desc } of segment.order) query = query.orderBy(`p.${column}`, desc ? 'desc' : 'asc')
+  let query = db.selectFrom(page.limit(limit).as('c')).selectAll('c').select(campaignCounts)
+  for (const { column, desc } of segment.order) query = query.orderBy(`c.${column}`, desc ? 'desc' : 'asc')
   return query
+}
+
+/**
+ * The item's sites_count and periods_count for the campaign rows aliased `c` (the table, or a page
+ * of it): correlated subqueries, so they run for the selected rows only.
+ */
+export function campaignCounts (eb: ExpressionBuilder<Database & { c: { company_id: number, id: number } }, 'c'>) {
+  return [
+    eb.selectFrom('campaign_site_periods as f').select((e) => e.fn.count<number>('f.site_id').distinct().as('n'))
+      .whereRef('f.company_id', '=', 'c.company_id').whereRef('f.campaign_id', '=', 'c.id').as('sites_count'),
+    eb.selectFrom('campaign_periods as cp').select((e) => e.fn.countAll<number>().as('n'))
+      .whereRef('cp.company_id', '=', 'c.company_id').whereRef('cp.campaign_id', '=', 'c.id').as('periods_count')
+  ]
 }
 
 export type ListedCampaign = Awaited<ReturnType<ReturnType<typeof segmentQuery>['execute']>>[number]

@@ -3,7 +3,7 @@ import { jsonArrayFrom, jsonBuildObject } from 'kysely/helpers/postgres'
 import type { CampaignCreateType, CampaignPatchType } from '../../../schemas/campaigns.js'
 import type { Database } from '../../db/schema.js'
 import { preparedQuery } from '../../db/prepared.js'
-import { selectCampaign } from './list-repository.js'
+import { campaignCounts, selectCampaign } from './list-repository.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
@@ -14,12 +14,7 @@ export async function findCampaign (db: Db, companyId: number, name: string) {
 }
 
 const campaignByName = preparedQuery('campaign_by_name', (db: Db, companyId: number, name: string) => selectCampaign(db.selectFrom('campaigns as c'))
-  .select((eb) => [
-    eb.selectFrom('campaign_site_periods as f').select((e) => e.fn.count<number>('f.site_id').distinct().as('n'))
-      .whereRef('f.company_id', '=', 'c.company_id').whereRef('f.campaign_id', '=', 'c.id').as('sites_count'),
-    eb.selectFrom('campaign_periods as cp').select((e) => e.fn.countAll<number>().as('n'))
-      .whereRef('cp.company_id', '=', 'c.company_id').whereRef('cp.campaign_id', '=', 'c.id').as('periods_count')
-  ])
+  .select(campaignCounts)
   .where('c.company_id', '=', companyId)
   .where('c.name', '=', name), [0, 'example'])
 
