@@ -99,7 +99,8 @@ type Result = Sample & { name: string, rpsRatio: number, p99Ratio: number, p50Ra
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]
 
 /**
- * The machine is shared, so its speed drifts during a run, by a quarter within a minute here. Each
+ * The machine is shared, so its speed drifts during a run (the ceiling alone from 563 to 1,893 req/s in
+ * one run, BENCHMARKS.md run 10). Each
  * round measures the ceiling before the first endpoint, between every two and after the last, and
  * each endpoint's ratios are taken against the mean of the two ceiling windows around it; the
  * medians over the rounds are printed.

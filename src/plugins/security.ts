@@ -24,6 +24,7 @@ function securityHeaders (options: HelmetOptions): Record<string, string> {
 /** Security headers and the request id on every response; CORS for the dashboard's exact origins (with credentials for the refresh cookie). */
 async function securityPlugin (app: FastifyInstance, { config }: { config: Config }) {
   const headers = securityHeaders({
+    // The Swagger UI at /docs loads its own inline scripts and styles; the API itself serves only JSON.
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
