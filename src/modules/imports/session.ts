@@ -14,18 +14,30 @@ import type { Database } from '../../db/schema.js'
  */
 export type ImportSession = {
   query: <R extends Record<string, unknown> = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<{ rows: R[], rowCount: number }>
-  copy: (table: string, columns: string[], rows: Row[]) => Promise<void>
+  /** An empty batch of staging rows, in the form this session loads them. */
+  batch: () => StagingBatch
   release: () => void
 }
 
 type Row = Array<string | null>
-function toCsv (rows: Row[]): string {
-  let text = ''
-  for (const row of rows) {
-    for (let i = 0; i < row.length; i++) text += i === 0 ? csvField(row[i]) : ',' + csvField(row[i])
-    text += '\n'
-  }
-  return text
+
+export interface StagingBatch {
+  readonly size: number
+  add: (values: Row) => void
+  load: (table: string, columns: string[]) => Promise<void>
+}
+
+/**
+ * Rows for COPY, each encoded to its CSV line as it is added: a batch then holds one string per
+ * row instead of an array of strings, which the garbage collector would otherwise copy and
+ * promote while the batch waits its turn (it was the importer's largest Node cost).
+ */
+class CsvBatch implements StagingBatch {
+  private readonly lines: string[] = []
+  constructor (private readonly copy: (table: string, columns: string[], csv: string) => Promise<void>) {}
+  get size (): number { return this.lines.length }
+  add (values: Row): void { this.lines.push(csvLine(values)) }
+  load (table: string, columns: string[]): Promise<void> { return this.copy(table, columns, this.lines.join('')) }
 }
 
 /** A DatabaseConnection gets COPY; a bare Kysely instance (what kysely-ctl hands a seed) gets multi-row INSERTs on one connection. */
@@ -39,13 +51,13 @@ export async function openSession (target: DatabaseConnection | Kysely<Database>
   }
   const pglite = connection.pglite
   const copy = pglite
-    ? async (table: string, columns: string[], rows: Row[]) => {
-      await pglite.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob' with (format csv)`, [], { blob: new Blob([toCsv(rows)]) })
+    ? async (table: string, columns: string[], csv: string) => {
+      await pglite.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob' with (format csv)`, [], { blob: new Blob([csv]) })
     }
-    : async (table: string, columns: string[], rows: Row[]) => {
-      await pipeline(Readable.from([toCsv(rows)]), client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin with (format csv)`)))
+    : async (table: string, columns: string[], csv: string) => {
+      await pipeline(Readable.from([csv]), client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin with (format csv)`)))
     }
-  return { query, copy, release: () => client.release() }
+  return { query, batch: () => new CsvBatch(copy), release: () => client.release() }
 }
 
 const MAX_PARAMETERS = 30_000
@@ -60,7 +72,7 @@ async function openKyselySession (db: Kysely<Database>): Promise<ImportSession> 
         const result = await conn.executeQuery<R>(CompiledQuery.raw(text, params))
         return { rows: result.rows, rowCount: Number(result.numAffectedRows ?? 0) }
       }
-      const copy = async (table: string, columns: string[], rows: Row[]) => {
+      const insert = async (table: string, columns: string[], rows: Row[]) => {
         const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length))
         for (let start = 0; start < rows.length; start += perStatement) {
           const chunk = rows.slice(start, start + perStatement)
@@ -68,47 +80,68 @@ async function openKyselySession (db: Kysely<Database>): Promise<ImportSession> 
           await query(`insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')}`, chunk.flat())
         }
       }
-      resolve({ query, copy, release })
+      resolve({ query, batch: () => new RowBatch(insert), release })
       await released
     }).catch(reject)
   })
   return session
 }
 
+/** Rows for multi-row INSERTs, kept as they are. */
+class RowBatch implements StagingBatch {
+  private readonly rows: Row[] = []
+  constructor (private readonly insert: (table: string, columns: string[], rows: Row[]) => Promise<void>) {}
+  get size (): number { return this.rows.length }
+  add (values: Row): void { this.rows.push(values) }
+  load (table: string, columns: string[]): Promise<void> { return this.insert(table, columns, this.rows) }
+}
+
+const MUST_QUOTE = /[",\r\n]/
+
+/** One CSV line for COPY, LF-terminated; most rows need no quoting, so their values are joined as they are. */
+function csvLine (values: Row): string {
+  for (const value of values) {
+    if (value === '' || (value !== null && MUST_QUOTE.test(value))) return values.map(csvField).join(',') + '\n'
+  }
+  return values.join(',') + '\n'
+}
+
 /** A CSV field for COPY: NULL is an unquoted empty field; anything else is quoted when it must be. */
-export function csvField (value: string | null): string {
+function csvField (value: string | null): string {
   if (value === null) return ''
-  if (value === '' || /[",\r\n]/.test(value)) return `"${value.replace(/"/g, '""')}"`
+  if (value === '' || MUST_QUOTE.test(value)) return `"${value.replace(/"/g, '""')}"`
   return value
 }
 
-/** Buffers rows for one staging table and COPYs them in batches, so memory stays flat. */
+/** Buffers rows for one staging table and loads them in batches, so memory stays flat. */
 export class StagingWriter {
-  private buffer: Row[] = []
-  /** The batch being copied while the next one is parsed: reading and loading overlap. */
+  private batch: StagingBatch
+  /** The batch being loaded while the next one is parsed: reading and loading overlap. */
   private inFlight: Promise<void> = Promise.resolve()
   rows = 0
 
-  constructor (private readonly session: ImportSession, readonly table: string, readonly columns: string[], private readonly batch = 20_000) {}
+  constructor (private readonly session: ImportSession, readonly table: string, readonly columns: string[], private readonly batchSize = 20_000) {
+    this.batch = session.batch()
+  }
 
   add (values: Array<string | null>): Promise<void> | undefined {
-    this.buffer.push(values)
+    this.batch.add(values)
     this.rows++
-    return this.buffer.length >= this.batch ? this.send() : undefined
+    return this.batch.size >= this.batchSize ? this.send() : undefined
   }
 
   /** Waits for the previous batch (so at most two are in memory), then starts this one without waiting for it. */
   private async send (): Promise<void> {
-    const rows = this.buffer
-    this.buffer = []
+    const batch = this.batch
+    this.batch = this.session.batch()
     await this.inFlight
-    const copying = this.session.copy(this.table, this.columns, rows)
-    copying.catch(() => {}) // surfaced by the next send() or flush()
-    this.inFlight = copying
+    const loading = batch.load(this.table, this.columns)
+    loading.catch(() => {}) // surfaced by the next send() or flush()
+    this.inFlight = loading
   }
 
   async flush (): Promise<void> {
-    if (this.buffer.length > 0) await this.send()
+    if (this.batch.size > 0) await this.send()
     await this.inFlight
   }
 }
