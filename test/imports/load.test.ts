@@ -177,6 +177,11 @@ t.test('one site code with different attributes is a conflict for every campaign
   const kept = await runImport(connection, companyId, data, { conflictPolicy: 'last' })
   t.equal(kept.committed, true)
   t.same((await dumpCompany(connection, companyId)).sites.map((s) => s.estado), ['Jalisco'])
+
+  const firstCompany = await newCompany(connection)
+  const first = await runImport(connection, firstCompany, data, { conflictPolicy: 'first' })
+  t.equal(first.committed, true)
+  t.same((await dumpCompany(connection, firstCompany)).sites.map((s) => s.estado), ['Ciudad de Mexico'])
 })
 
 t.test('rows of a campaign whose own row was rejected say so', async (t) => {

@@ -17,9 +17,8 @@ export async function createStaging (session: ImportSession): Promise<void> {
   }
 }
 
-const attributeList = SITE_ATTRIBUTES.map((c) => `s.${c.name}`)
-const ATTRIBUTE_VALUES = `row(${attributeList.join(', ')})`
-const ROW_VALUES = `row(${[...attributeList, ...SITE_FACTS.map((c) => `s.${c.name}`)].join(', ')})::text`
+const ROW_VALUES = `row(${[...SITE_ATTRIBUTES, ...SITE_FACTS].map((c) => `s.${c.name}`).join(', ')})::text`
+const SITE_COLUMNS = SITE_ATTRIBUTES.map((s) => s.name)
 
 const order = (policy: ConflictPolicy) => policy === 'last' ? 'desc' : 'asc'
 
@@ -57,10 +56,9 @@ export async function findSiteConflicts (session: ImportSession, report: ReportB
       for (const line of lines) if (line !== kept) report.supersede('sites')
     }
   }
-  const { rows: sites } = await session.query<{ codigo_del_sitio: string, lines: number[], names: string[] }>(`
-    select codigo_del_sitio, array_agg(line order by line) as lines, array_agg(distinct name) as names
-    from (select codigo_del_sitio, min(line) as line, min(name) as name from import_site_rows s group by codigo_del_sitio, ${ATTRIBUTE_VALUES}) v
-    group by 1 having count(*) > 1`)
+  await createSiteVersions(session, 'import_site_rows')
+  const { rows: sites } = await session.query<{ codigo_del_sitio: string, lines: number[] }>(`
+    select codigo_del_sitio, array_agg(first_line order by first_line) as lines from import_site_versions group by 1 having count(*) > 1`)
   for (const site of sites) {
     const resolution = policy === 'reject' ? 'rejected' : `kept the attributes of the ${policy} row (--on-conflict ${policy})`
     report.conflict({ file: 'sites', key: site.codigo_del_sitio, lines: site.lines, columns: ['(site attributes)'], resolution })
@@ -69,6 +67,18 @@ export async function findSiteConflicts (session: ImportSession, report: ReportB
     for (const { name } of users) report.rejectCampaign(name, `site ${site.codigo_del_sitio} has conflicting attributes (sites lines ${site.lines.join(', ')})`)
   }
   return { duplicates, repeatedKeys: rows.length > 0 }
+}
+
+/**
+ * Each site code's distinct attribute sets with the first and last line carrying each, in one
+ * hash aggregate: the attribute conflicts and the sites upsert both read it, instead of each
+ * sorting every staging row.
+ */
+async function createSiteVersions (session: ImportSession, from: string): Promise<void> {
+  await session.query('drop table if exists import_site_versions')
+  await session.query(`create temp table import_site_versions on commit drop as
+    select codigo_del_sitio, ${SITE_COLUMNS.join(', ')}, min(line) as first_line, max(line) as last_line
+    from ${from} group by codigo_del_sitio, ${SITE_COLUMNS.join(', ')}`)
 }
 
 /** Rows of rejected campaigns that reached staging: counted and listed as rejected with their campaign's reason. */
@@ -81,7 +91,6 @@ export async function rejectedSiteRows (session: ImportSession, rejected: string
 
 const CAMPAIGN_COLUMNS = CAMPAIGN_STAGING.columns.filter((c) => c !== 'line' && c !== 'name')
 const PERIOD_VALUES = ['impactos_periodo_personas', 'impactos_periodo_vehiculos']
-const SITE_COLUMNS = SITE_ATTRIBUTES.map((s) => s.name)
 const FACT_COLUMNS = SITE_FACTS.filter((s) => s.name !== 'id_fourteen').map((s) => s.name)
 
 const set = (columns: string[]) => columns.map((c) => `${c} = excluded.${c}`).join(', ')
@@ -102,11 +111,13 @@ export async function countValid (session: ImportSession, policy: ConflictPolicy
     await session.query(`create temp table import_site_pick on commit drop as
       select s.* from import_site_rows s join import_accepted a on a.name = s.name`)
     await session.query('analyze import_site_pick (name, codigo_del_sitio, id_fourteen)')
+    await createSiteVersions(session, 'import_site_pick')
   } else {
     await session.query(`create temp table import_site_pick on commit drop as
       select distinct on (s.name, s.codigo_del_sitio, s.id_fourteen) s.* from import_site_rows s join import_accepted a on a.name = s.name
       order by s.name, s.codigo_del_sitio, s.id_fourteen, s.line ${order(policy)}`)
     await session.query('analyze import_site_pick (name, codigo_del_sitio, id_fourteen)')
+    await createSiteVersions(session, 'import_site_pick')
   }
   const { rows: [counts] } = await session.query<{ periods: number, site_rows: number }>(`select
     (select count(*)::integer from import_periods p join import_accepted a on a.name = p.name) as periods,
@@ -127,18 +138,21 @@ export async function mergeIntoFinal (session: ImportSession, companyId: number,
     where c.company_id = $1 and c.name = a.name and cp.company_id = $1 and cp.campaign_id = c.id
       and not exists (select 1 from import_periods p where p.name = a.name and p.period = cp.period)`, [companyId])
 
+  // The attributes of each code's first row (its last with --on-conflict last).
   await session.query(`insert into sites (company_id, codigo_del_sitio, ${SITE_COLUMNS.join(', ')})
-    select distinct on (codigo_del_sitio) $1, codigo_del_sitio, ${SITE_COLUMNS.join(', ')} from import_site_pick
-    order by codigo_del_sitio, line ${order(policy)}
+    select distinct on (codigo_del_sitio) $1, codigo_del_sitio, ${SITE_COLUMNS.join(', ')} from import_site_versions
+    order by codigo_del_sitio, ${policy === 'last' ? 'last_line desc' : 'first_line'}
     on conflict (company_id, codigo_del_sitio) do update set ${set(SITE_COLUMNS)} where ${changed('sites', SITE_COLUMNS)}`, [companyId])
 
+  // Facts the files no longer hold go first: a new campaign has none, so a first import deletes nothing
+  // instead of checking every row it just inserted.
+  await session.query(`delete from campaign_site_periods f using import_accepted a, campaigns c
+    where c.company_id = $1 and c.name = a.name and f.company_id = $1 and f.campaign_id = c.id
+      and not exists (select 1 from import_site_pick p join sites st on st.company_id = $1 and st.codigo_del_sitio = p.codigo_del_sitio
+                      where p.name = a.name and st.id = f.site_id and p.id_fourteen = f.id_fourteen)`, [companyId])
   await session.query(`insert into campaign_site_periods (company_id, campaign_id, site_id, id_fourteen, ${FACT_COLUMNS.join(', ')})
     select $1, c.id, st.id, p.id_fourteen, ${FACT_COLUMNS.map((c) => `p.${c}`).join(', ')}
     from import_site_pick p join campaigns c on c.company_id = $1 and c.name = p.name
     join sites st on st.company_id = $1 and st.codigo_del_sitio = p.codigo_del_sitio
     on conflict (company_id, campaign_id, site_id, id_fourteen) do update set ${set(FACT_COLUMNS)} where ${changed('campaign_site_periods', FACT_COLUMNS)}`, [companyId])
-  await session.query(`delete from campaign_site_periods f using import_accepted a, campaigns c
-    where c.company_id = $1 and c.name = a.name and f.company_id = $1 and f.campaign_id = c.id
-      and not exists (select 1 from import_site_pick p join sites st on st.company_id = $1 and st.codigo_del_sitio = p.codigo_del_sitio
-                      where p.name = a.name and st.id = f.site_id and p.id_fourteen = f.id_fourteen)`, [companyId])
 }
