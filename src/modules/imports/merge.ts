@@ -72,7 +72,8 @@ export async function findSiteConflicts (session: ImportSession, report: ReportB
 /**
  * Each site code's distinct attribute sets with the first and last line carrying each, in one
  * hash aggregate: the attribute conflicts and the sites upsert both read it, instead of each
- * sorting every staging row.
+ * sorting every staging row. countValid makes it again from the picked rows when they are not
+ * all of staging.
  */
 async function createSiteVersions (session: ImportSession, from: string): Promise<void> {
   await session.query('drop table if exists import_site_versions')

@@ -28,16 +28,16 @@ export interface StagingBatch {
 }
 
 /**
- * Rows for COPY, each encoded to its CSV line as it is added: a batch then holds one string per
- * row instead of an array of strings, which the garbage collector would otherwise copy and
+ * Staging rows, each encoded as it is added: for COPY to its CSV line, so a batch holds one string
+ * per row instead of an array of strings, which the garbage collector would otherwise copy and
  * promote while the batch waits its turn (it was the importer's largest Node cost).
  */
-class CsvBatch implements StagingBatch {
-  private readonly lines: string[] = []
-  constructor (private readonly copy: (table: string, columns: string[], csv: string) => Promise<void>) {}
-  get size (): number { return this.lines.length }
-  add (values: Row): void { this.lines.push(csvLine(values)) }
-  load (table: string, columns: string[]): Promise<void> { return this.copy(table, columns, this.lines.join('')) }
+class EncodedBatch<T> implements StagingBatch {
+  private readonly items: T[] = []
+  constructor (private readonly encode: (values: Row) => T, private readonly loader: (table: string, columns: string[], items: T[]) => Promise<void>) {}
+  get size (): number { return this.items.length }
+  add (values: Row): void { this.items.push(this.encode(values)) }
+  load (table: string, columns: string[]): Promise<void> { return this.loader(table, columns, this.items) }
 }
 
 /** A DatabaseConnection gets COPY; a bare Kysely instance (what kysely-ctl hands a seed) gets multi-row INSERTs on one connection. */
@@ -51,13 +51,13 @@ export async function openSession (target: DatabaseConnection | Kysely<Database>
   }
   const pglite = connection.pglite
   const copy = pglite
-    ? async (table: string, columns: string[], csv: string) => {
-      await pglite.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob' with (format csv)`, [], { blob: new Blob([csv]) })
+    ? async (table: string, columns: string[], lines: string[]) => {
+      await pglite.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob' with (format csv)`, [], { blob: new Blob([lines.join('')]) })
     }
-    : async (table: string, columns: string[], csv: string) => {
-      await pipeline(Readable.from([csv]), client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin with (format csv)`)))
+    : async (table: string, columns: string[], lines: string[]) => {
+      await pipeline(Readable.from([lines.join('')]), client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin with (format csv)`)))
     }
-  return { query, batch: () => new CsvBatch(copy), release: () => client.release() }
+  return { query, batch: () => new EncodedBatch(csvLine, copy), release: () => client.release() }
 }
 
 const MAX_PARAMETERS = 30_000
@@ -80,20 +80,11 @@ async function openKyselySession (db: Kysely<Database>): Promise<ImportSession> 
           await query(`insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')}`, chunk.flat())
         }
       }
-      resolve({ query, batch: () => new RowBatch(insert), release })
+      resolve({ query, batch: () => new EncodedBatch((values) => values, insert), release })
       await released
     }).catch(reject)
   })
   return session
-}
-
-/** Rows for multi-row INSERTs, kept as they are. */
-class RowBatch implements StagingBatch {
-  private readonly rows: Row[] = []
-  constructor (private readonly insert: (table: string, columns: string[], rows: Row[]) => Promise<void>) {}
-  get size (): number { return this.rows.length }
-  add (values: Row): void { this.rows.push(values) }
-  load (table: string, columns: string[]): Promise<void> { return this.insert(table, columns, this.rows) }
 }
 
 const MUST_QUOTE = /[",\r\n]/
