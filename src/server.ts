@@ -4,6 +4,7 @@ import { setTimeout } from 'node:timers/promises'
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, loadProcessConfig, type Config } from './config.js'
+import { EmbeddedDatabaseLockedError } from './db/engine.js'
 
 function loadConfigOrExit (): Config {
   try {
@@ -16,7 +17,11 @@ function loadConfigOrExit (): Config {
 }
 
 const config = loadConfigOrExit()
-const app = await buildApp(config)
+const app = await buildApp(config).catch((error: unknown) => {
+  if (!(error instanceof EmbeddedDatabaseLockedError)) throw error
+  console.error(`${error.message}\nThe service did not start.`)
+  process.exit(1)
+})
 
 if (!config.secretKeyFromEnv) app.log.warn('SECRET_KEY is not set: using a random key, so tokens will not survive a restart (fine for development)')
 

@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect } from 'kysely'
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm as pgTrgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { createPgConfig } from '@electric-sql/pglite/node-postgres'
+import lockfile from 'proper-lockfile'
 import type { Config } from '../config.js'
 import type { Database } from './schema.js'
 import { PreparingClient } from './prepared.js'
@@ -66,8 +67,56 @@ export function createServerPool (options: DatabaseOptions, url = options.DATABA
 
 export async function openPglite (options: Pick<DatabaseOptions, 'TESTING' | 'PGLITE_DATA_DIR'>): Promise<PGlite> {
   if (options.TESTING) return PGlite.create({ extensions: PGLITE_EXTENSIONS })
-  mkdirSync(options.PGLITE_DATA_DIR, { recursive: true })
-  return PGlite.create(options.PGLITE_DATA_DIR, { extensions: PGLITE_EXTENSIONS })
+  const dir = options.PGLITE_DATA_DIR
+  mkdirSync(dir, { recursive: true })
+  const unlock = await lockDataDirectory(dir)
+  let pglite: PGlite
+  try {
+    pglite = await PGlite.create(dir, { extensions: PGLITE_EXTENSIONS })
+  } catch (error) {
+    await unlock()
+    throw error
+  }
+  const close = pglite.close.bind(pglite)
+  pglite.close = async () => {
+    try {
+      await close()
+    } finally {
+      await unlock()
+    }
+  }
+  return pglite
+}
+
+/** Another process (a server, a CLI command) holds the embedded database's directory. */
+export class EmbeddedDatabaseLockedError extends Error {}
+
+/**
+ * A lock held while a long statement stalls the event loop looks stale to others. PGlite runs
+ * each statement on the main thread, so the threshold is far above any statement's length; a
+ * lock left by a killed process then blocks others for at most this long.
+ */
+const LOCK_STALE_MS = 10 * 60_000
+
+/**
+ * PGlite has no lock of its own, and two processes opening one data directory corrupt it: the
+ * directory is locked (`<dir>.lock`, beside it) while an instance has it open. A second opener
+ * fails at once, saying what to do. A normal exit, even on a signal, releases the lock.
+ */
+async function lockDataDirectory (dir: string): Promise<() => Promise<void>> {
+  try {
+    return await lockfile.lock(dir, {
+      stale: LOCK_STALE_MS,
+      // A stall past the threshold, or the lock deleted by hand: keep serving, with a warning.
+      onCompromised: (error) => process.emitWarning(`embedded database lock on ${dir}: ${error.message}`)
+    })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error
+    throw new EmbeddedDatabaseLockedError(
+      `The embedded database in ${dir} is in use by another process (a running server or command): ` +
+      'two processes writing to it would corrupt it. Stop that process, or use another PGLITE_DATA_DIR, ' +
+      `or PostgreSQL with DATABASE_URL. If nothing is running (it was killed), delete ${dir}.lock.`)
+  }
 }
 
 function fromPool (engine: Engine, pool: pg.Pool, pglite?: PGlite): DatabaseConnection {
