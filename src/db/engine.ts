@@ -70,13 +70,10 @@ export async function openPglite (options: Pick<DatabaseOptions, 'TESTING' | 'PG
   const dir = options.PGLITE_DATA_DIR
   mkdirSync(dir, { recursive: true })
   const unlock = await lockDataDirectory(dir)
-  let pglite: PGlite
-  try {
-    pglite = await PGlite.create(dir, { extensions: PGLITE_EXTENSIONS })
-  } catch (error) {
+  const pglite = await PGlite.create(dir, { extensions: PGLITE_EXTENSIONS }).catch(async (error: unknown) => {
     await unlock()
     throw error
-  }
+  })
   const close = pglite.close.bind(pglite)
   pglite.close = async () => {
     try {

@@ -108,15 +108,13 @@ export async function countValid (session: ImportSession, policy: ConflictPolicy
   if (!shape.repeatedKeys && !shape.rejectedCampaigns) {
     // Same table, same statistics: no second analyze.
     await session.query('alter table import_site_rows rename to import_site_pick')
-  } else if (!shape.repeatedKeys) {
-    await session.query(`create temp table import_site_pick on commit drop as
-      select s.* from import_site_rows s join import_accepted a on a.name = s.name`)
-    await session.query('analyze import_site_pick (name, codigo_del_sitio, id_fourteen)')
-    await createSiteVersions(session, 'import_site_pick')
   } else {
-    await session.query(`create temp table import_site_pick on commit drop as
-      select distinct on (s.name, s.codigo_del_sitio, s.id_fourteen) s.* from import_site_rows s join import_accepted a on a.name = s.name
-      order by s.name, s.codigo_del_sitio, s.id_fourteen, s.line ${order(policy)}`)
+    const accepted = 'from import_site_rows s join import_accepted a on a.name = s.name'
+    const pick = shape.repeatedKeys
+      ? `select distinct on (s.name, s.codigo_del_sitio, s.id_fourteen) s.* ${accepted}
+        order by s.name, s.codigo_del_sitio, s.id_fourteen, s.line ${order(policy)}`
+      : `select s.* ${accepted}`
+    await session.query(`create temp table import_site_pick on commit drop as ${pick}`)
     await session.query('analyze import_site_pick (name, codigo_del_sitio, id_fourteen)')
     await createSiteVersions(session, 'import_site_pick')
   }
