@@ -41,5 +41,8 @@ ENTRYPOINT ["/usr/bin/tini", "--"]
 # otherwise run `node dist/src/cli/migrate.js` once per deploy (compose's migrate service, Render's preDeployCommand).
 # 64 MB semi-spaces for the young generation: request handling allocates short-lived objects fast, and with V8's
 # default (16 MB) Node ran 303 scavenges per 30,000 list requests instead of 81, 26 µs of GC
-# pauses per request instead of 19 (BENCHMARKS.md, API run 8). The same command as `npm run start:prod`.
-CMD ["node", "--max-semi-space-size=64", "dist/src/server.js"]
+# pauses per request instead of 19 (BENCHMARKS.md, API run 8).
+# No allocation-site pretenuring: a server started under load had V8 move pg's result rows and arrays to the
+# old generation, where they outlived every request until a full GC; scavenges took 10-15 ms instead of 3
+# (BENCHMARKS.md, "GC: pretenured request objects"). The same command as `npm run start:prod`.
+CMD ["node", "--max-semi-space-size=64", "--no-allocation-site-pretenuring", "dist/src/server.js"]
