@@ -8,13 +8,9 @@ import lockfile from 'proper-lockfile'
 import type { Config } from '../config.js'
 import type { Database } from './schema.js'
 import { PreparingClient } from './prepared.js'
+import { registerTypeParsers } from './type-parsers.js'
 
-// pg returns bigint (int8) and numeric as strings by default; our counts fit in a JS number
-// (2^53), so parse them once here for both engines instead of in every query.
-pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
-pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value))
-// Dates are calendar days, not instants: keep them as 'YYYY-MM-DD' strings.
-pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value)
+registerTypeParsers()
 
 export type Engine = 'postgres' | 'pglite'
 
