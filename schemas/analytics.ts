@@ -1,8 +1,7 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox'
-import { DateString } from './common.js'
+import { Type, type Static } from '@sinclair/typebox'
+import { DateString, nullable } from './common.js'
 import { TipoCampania, campaignFilters } from './campaigns.js'
 
-const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 const Num = (description: string, example: number) => nullable(Type.Number({ description, examples: [example] }))
 const Int = (description: string, example: number) => Type.Integer({ minimum: 0, description, examples: [example] })
 

@@ -1,7 +1,6 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox'
-import { DateString, DateTime } from './common.js'
+import { Type, type Static } from '@sinclair/typebox'
+import { DateString, DateTime, nullable } from './common.js'
 
-const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 const Share = (description: string) => nullable(Type.Number({ minimum: 0, maximum: 1, description, examples: [0.18] }))
 const Count = (description: string, example = 125000) => nullable(Type.Integer({ minimum: 0, description, examples: [example] }))
 

@@ -17,6 +17,9 @@ export type ProblemDocument = Static<typeof Problem>
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 
+/** The schema, or null (a missing value: the API never invents one). */
+export const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
+
 const STATUS_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input: the problem lists each bad field',
   401: 'Missing, invalid or expired credentials',
