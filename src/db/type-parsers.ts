@@ -8,7 +8,7 @@ const TEXT_ARRAY = 1009 as TypeId
 
 /**
  * How pg turns PostgreSQL's text output into JavaScript values, for every query on both engines.
- * Set once at import: pg's type parsers are process-wide.
+ * Called once, by src/db/engine.ts: pg's type parsers are process-wide.
  */
 export function registerTypeParsers (): void {
   // bigint (int8) and numeric come as strings by default; our counts fit in a JS number (2^53).
@@ -20,6 +20,9 @@ export function registerTypeParsers (): void {
   pg.types.setTypeParser(TEXT_ARRAY, withFlatArrays(pg.types.getTypeParser(TEXT_ARRAY), (item) => item))
 }
 
+// "{", then no quote, backslash or nested brace before the closing "}".
+const FLAT_UNQUOTED = /^\{[^"\\{]*\}$/
+
 /**
  * A one-dimensional array whose items needed no quoting ({1,2,NULL}, {2025-01,2025-02}) is split
  * on its commas; anything else (quoted or escaped items, nested arrays, bounds) goes to pg's own
@@ -30,7 +33,7 @@ export function registerTypeParsers (): void {
  */
 export function withFlatArrays<T> (general: (value: string) => unknown, item: (text: string) => T) {
   return (value: string): unknown => {
-    if (value.charCodeAt(0) !== 123 /* { */ || /["\\{]/.test(value.slice(1))) return general(value)
+    if (!FLAT_UNQUOTED.test(value)) return general(value)
     if (value === '{}') return []
     return value.slice(1, -1).split(',').map((text) => text === 'NULL' ? null : item(text))
   }
