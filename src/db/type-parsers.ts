@@ -16,7 +16,7 @@ export function registerTypeParsers (): void {
   pg.types.setTypeParser(builtins.NUMERIC, (value) => Number(value))
   // Dates are calendar days, not instants: keep them as 'YYYY-MM-DD' strings.
   pg.types.setTypeParser(builtins.DATE, (value) => value)
-  pg.types.setTypeParser(INT4_ARRAY, withFlatArrays(pg.types.getTypeParser(INT4_ARRAY), (item) => Number(item)))
+  pg.types.setTypeParser(INT4_ARRAY, withFlatArrays(pg.types.getTypeParser(INT4_ARRAY), Number))
   pg.types.setTypeParser(TEXT_ARRAY, withFlatArrays(pg.types.getTypeParser(TEXT_ARRAY), (item) => item))
 }
 
@@ -31,7 +31,7 @@ const FLAT_UNQUOTED = /^\{[^"\\{]*\}$/
  * pg's parser reads such arrays character by character: about 6 µs for a campaign's 24-hour
  * profile, against 1.5 µs split (BENCHMARKS.md, "Array columns").
  */
-export function withFlatArrays<T> (general: (value: string) => unknown, item: (text: string) => T) {
+export function withFlatArrays (general: (value: string) => unknown, item: (text: string) => unknown) {
   return (value: string): unknown => {
     if (!FLAT_UNQUOTED.test(value)) return general(value)
     if (value === '{}') return []
