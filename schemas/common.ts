@@ -1,4 +1,4 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import { Kind, Type, type Static, type TSchema } from '@sinclair/typebox'
 
 /** RFC 9457 problem document: the one error shape of the whole API. */
 export const Problem = Type.Object({
@@ -17,8 +17,13 @@ export type ProblemDocument = Static<typeof Problem>
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 
-/** The schema, or null (a missing value: the API never invents one). */
-export const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
+/**
+ * The schema, or null (a missing value: the API never invents one). Written as a type list, OpenAPI
+ * 3.1's own form, not as anyOf [schema, null]: fast-json-stringify serialises an anyOf by running
+ * a validator on the value, which cost ~3 µs per 5-campaign page, and a type list with a typeof test.
+ */
+export const nullable = <T extends TSchema & { type: string }>(schema: T) =>
+  Type.Unsafe<Static<T> | null>({ ...schema, [Kind]: 'Unsafe', type: [schema.type, 'null'] })
 
 const STATUS_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input: the problem lists each bad field',

@@ -28,6 +28,23 @@ t.test('POST /campaigns: admin and owner create, viewer is refused', async (t) =
   t.ok(share.json().errors.some((e: { field: string }) => e.field === 'body.nse_ab'), 'shares are between 0 and 1')
 })
 
+t.test('an explicit null is stored as unknown, never coerced to 0', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await createUserWithToken(app, { role: 'admin' })
+  const unknowns = { nse_ab: null, impactos_vehiculos: null, frecuencia_promedio: null, hourly_vehicle_count: null }
+  const created = await app.inject({ method: 'POST', url: '/campaigns', headers: { authorization: admin.authorization }, payload: { ...NEW, ...unknowns } })
+  t.equal(created.statusCode, 201)
+  t.match(created.json(), unknowns)
+  const known = await app.inject({ method: 'PATCH', url: '/campaigns/Nueva', headers: { authorization: admin.authorization }, payload: { impactos_personas: 5, alcance: 0 } })
+  t.match(known.json(), { impactos_personas: 5, alcance: 0 })
+  const cleared = await app.inject({ method: 'PATCH', url: '/campaigns/Nueva', headers: { authorization: admin.authorization }, payload: { impactos_personas: null, alcance: null } })
+  t.equal(cleared.statusCode, 200)
+  t.match(cleared.json(), { impactos_personas: null, alcance: null })
+  const wrongType = await app.inject({ method: 'PATCH', url: '/campaigns/Nueva', headers: { authorization: admin.authorization }, payload: { alcance: 'many' } })
+  t.equal(wrongType.statusCode, 400)
+  t.same(wrongType.json().errors, [{ field: 'body.alcance', message: 'must be integer,null' }], 'one error naming the field and what it accepts')
+})
+
 t.test('PATCH /campaigns/{name}: known fields only, validated; admin+', async (t) => {
   const app = await buildTestApp(t)
   const admin = await createUserWithToken(app, { role: 'admin' })
