@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
+import { nullable } from './common.js'
 
 // The import report: what the CLI writes with --report, and what POST /imports will answer.
 // Every stored value that differs from its cell is listed in `repairs`; every row not stored is
@@ -61,8 +62,8 @@ export const ImportWarningSchema = Type.Object({
 export const ImportCrossCheckSchema = Type.Object({
   campaign: Type.String(),
   mapping: Type.Union([Type.Literal('as-labelled'), Type.Literal('swapped'), Type.Literal('unconfirmed')]),
-  impactosPersonas: Type.Object({ total: Type.Union([Type.String(), Type.Null()]), sum: Type.String() }),
-  impactosVehiculos: Type.Object({ total: Type.Union([Type.String(), Type.Null()]), sum: Type.String() }),
+  impactosPersonas: Type.Object({ total: nullable(Type.String()), sum: Type.String() }),
+  impactosVehiculos: Type.Object({ total: nullable(Type.String()), sum: Type.String() }),
   tolerance: Type.String({ description: 'how far a sum may be from the total printed in the campaigns file' })
 })
 
