@@ -111,7 +111,7 @@ t.test('a failure mid-file leaves no trace, not even of the files read before it
 t.test('BOM, CRLF, quoted commas, accented and reordered headers are read by name', async (t) => {
   const companyId = await newCompany(connection)
   const data = cleanExport('format')
-  data.sites = data.sites.map((s) => ({ ...s, codigo_del_sitio: 'PRUEBA-Carr. 57, km 3 / "norte"', municipio: 'San Luis Potosí' }))
+  data.sites = data.sites.map((s) => ({ ...s, codigo_del_sitio: 'PRUEBA-Carr. 57, km 3 / "norte"', municipio: 'San Luis Potosí, S.L.P.' }))
   const reversed = [...PERIOD_HEADER].reverse()
   const files = {
     campaigns: Readable.from([csv(CAMPAIGN_HEADER, data.campaigns, { bom: true, crlf: true })]),
@@ -122,7 +122,7 @@ t.test('BOM, CRLF, quoted commas, accented and reordered headers are read by nam
   t.equal(report.committed, true)
   t.same(report.rejections, [])
   const dump = await dumpCompany(connection, companyId)
-  t.same(dump.sites.map((s) => [s.codigo_del_sitio, s.municipio]), [['PRUEBA-Carr. 57, km 3 / "norte"', 'San Luis Potosí']])
+  t.same(dump.sites.map((s) => [s.codigo_del_sitio, s.municipio]), [['PRUEBA-Carr. 57, km 3 / "norte"', 'San Luis Potosí, S.L.P.']])
   t.same(dump.periods.map((p) => p.impactos_periodo_vehiculos), [500, 500])
 })
 

@@ -1,7 +1,8 @@
+import fc from 'fast-check'
 import t from 'tap'
 import { confirms, decide, interpret, readImpact, tolerance, type Value } from '../../src/modules/imports/cross-check.js'
 import { normaliseHeader } from '../../src/modules/imports/columns.js'
-import { dateSerial, parseAvailability, parseCount, parseDate, parsePeriodCode, parseShare, parseSmallCount, parseText } from '../../src/modules/imports/values.js'
+import { dateSerial, isNonNegative, isShare, parseAvailability, parseCount, parseDate, parsePeriodCode, parseShare, parseSmallCount, parseText } from '../../src/modules/imports/values.js'
 
 t.test('a date printed in an integer column is its exact day serial from 1899-12-30, for any year', async (t) => {
   t.equal(dateSerial('1899-12-30'), 0)
@@ -35,6 +36,37 @@ t.test('integer, share, availability and period cells are validated, never guess
   t.equal(parseText('x'.repeat(201)).ok, false)
   t.equal(parseSmallCount('2147483648').ok, false)
   t.same(parseSmallCount('2147483647'), { ok: true, value: '2147483647' })
+})
+
+// What the cells mean, written the slow way: the fast paths in values.ts must agree on any text.
+const NUMBER_LITERAL = /^\d+(\.\d+)?([eE][+-]?\d+)?$/
+const numberLike = fc.oneof(
+  fc.string({ unit: fc.constantFrom('0', '1', '5', '9', '.', 'e', 'E', '-', '+', ' ', 'x'), maxLength: 12 }),
+  fc.stringMatching(/^0{0,3}\d{1,330}(\.\d{1,4})?([eE][+-]?\d{1,3})?$/)
+)
+
+t.test('the fast checks of numbers, shares and integers agree with their definitions on any text', async (t) => {
+  fc.assert(fc.property(numberLike, (raw) => {
+    const finite = NUMBER_LITERAL.test(raw) && Number.isFinite(Number(raw))
+    const count = parseCount(raw)
+    const integer = /^\d+$/.test(raw) && BigInt(raw) <= 9223372036854775807n
+    return isNonNegative(raw) === finite &&
+      isShare(raw) === (finite && Number(raw) <= 1) &&
+      (count.ok && count.repair === undefined) === (integer || raw === '') &&
+      (!integer || (count.ok && count.value === String(BigInt(raw))))
+  }), { numRuns: 5000 })
+  t.ok(isNonNegative('1'.repeat(300) + '.5'), '300 integer digits are finite')
+  t.notOk(isNonNegative('9'.repeat(309)), '309 nines are beyond a double')
+  t.notOk(isNonNegative('1e999'))
+  t.ok(isShare('0001.000'))
+  t.notOk(isShare('1.0001'))
+  t.ok(isShare('5e-1'))
+  t.same(parseCount('9223372036854775807'), { ok: true, value: '9223372036854775807' })
+  t.equal(parseCount('9223372036854775808').ok, false)
+  t.same(parseCount('000009223372036854775807'), { ok: true, value: '9223372036854775807' }, 'leading zeros do not count against the limit')
+  t.same(parseAvailability('Si'), { ok: true, value: 'true' })
+  t.same(parseAvailability(' sí '), { ok: true, value: 'true' })
+  t.same(parseAvailability('Si\u0301'), { ok: true, value: 'true' }, 'a decomposed accent reads the same')
 })
 
 t.test('headers compare without BOM, case, blanks or accents', async (t) => {

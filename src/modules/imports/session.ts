@@ -88,13 +88,23 @@ async function openKyselySession (db: Kysely<Database>): Promise<ImportSession> 
 }
 
 const MUST_QUOTE = /[",\r\n]/
+const QUOTE_OR_BREAK = /["\r\n]/
 
-/** One CSV line for COPY, LF-terminated; most rows need no quoting, so their values are joined as they are. */
+/**
+ * One CSV line for COPY, LF-terminated. Most rows need no quoting, so their values are joined as
+ * they are; the joined line shows whether any value needed it (a comma beyond the separators, a
+ * quote, a line break, or an empty string, which must be quoted to differ from NULL).
+ */
 function csvLine (values: Row): string {
-  for (const value of values) {
-    if (value === '' || (value !== null && MUST_QUOTE.test(value))) return values.map(csvField).join(',') + '\n'
-  }
-  return values.join(',') + '\n'
+  const line = values.join(',')
+  if (QUOTE_OR_BREAK.test(line) || commas(line) !== values.length - 1 || values.includes('')) return values.map(csvField).join(',') + '\n'
+  return line + '\n'
+}
+
+function commas (line: string): number {
+  let count = 0
+  for (let at = line.indexOf(','); at !== -1; at = line.indexOf(',', at + 1)) count++
+  return count
 }
 
 /** A CSV field for COPY: NULL is an unquoted empty field; anything else is quoted when it must be. */

@@ -6,9 +6,18 @@ export type RepairRule = 'spreadsheet-date-serial' | 'lost-decimal-point' | 'swa
 
 const INTEGER = /^\d+$/
 const DECIMAL = /^\d+(\.\d+)?([eE][+-]?\d+)?$/
+// Fast paths for what nearly every cell of an export looks like, tested without converting the
+// text to a number: no exponent and at most 300 integer digits is always a finite double; a share
+// written 0.xxx (or 1, 1.0) is within 0..1. Anything else takes the full check.
+const PLAIN_DECIMAL = /^\d{1,300}(\.\d+)?$/
+const PLAIN_SHARE = /^(0+(\.\d+)?|0*1(\.0+)?)$/
+/** Fewer digits than 2^63 - 1 has (19): fits a bigint without comparing. */
+const SAFE_BIGINT_DIGITS = 18
 const SERIAL_DATE = /^(\d{4,})-(\d{2})-(\d{2})$/
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 const MAX_BIGINT = 9223372036854775807n
+
+const ZERO = 48
 
 const ok = (value: string | null): Parsed => ({ ok: true, value })
 const fail = (reason: string): Parsed => ({ ok: false, reason })
@@ -25,11 +34,12 @@ export function daysFromCivil (year: number, month: number, day: number): number
 
 const SPREADSHEET_EPOCH = daysFromCivil(1899, 12, 30)
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
 function isCalendarDate (year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-  return day <= days
+  return day <= (month === 2 && leap ? 29 : MONTH_DAYS[month - 1])
 }
 
 /** The day serial a spreadsheet printed as this date, or undefined when the text is no calendar date. */
@@ -45,7 +55,8 @@ export function dateSerial (text: string): number | undefined {
 export function parseCount (raw: string): Parsed {
   if (raw === '') return ok(null)
   if (INTEGER.test(raw)) {
-    return BigInt(raw) <= MAX_BIGINT ? ok(raw.replace(/^0+(?=\d)/, '')) : fail(`${raw} is too large for an integer column`)
+    const digits = raw.charCodeAt(0) === ZERO ? raw.replace(/^0+(?=\d)/, '') : raw
+    return digits.length <= SAFE_BIGINT_DIGITS || BigInt(digits) <= MAX_BIGINT ? ok(digits) : fail(`${raw} is too large for an integer column`)
   }
   const serial = dateSerial(raw)
   if (serial !== undefined && serial >= 0) {
@@ -56,12 +67,12 @@ export function parseCount (raw: string): Parsed {
 
 /** A non-empty cell that parseNonNegative accepts as it is (the hot path tests this without allocating). */
 export function isNonNegative (raw: string): boolean {
-  return DECIMAL.test(raw) && Number.isFinite(Number(raw))
+  return PLAIN_DECIMAL.test(raw) || (DECIMAL.test(raw) && Number.isFinite(Number(raw)))
 }
 
 /** A non-empty cell that parseShare accepts as it is. */
 export function isShare (raw: string): boolean {
-  return isNonNegative(raw) && Number(raw) <= 1
+  return PLAIN_SHARE.test(raw) || (isNonNegative(raw) && Number(raw) <= 1)
 }
 
 export function parseNonNegative (raw: string): Parsed {
@@ -107,6 +118,9 @@ export function parseCampaignType (raw: string): Parsed {
 
 /** `Sí`/`Si`/`No` (any case); stored as a boolean. */
 export function parseAvailability (raw: string): Parsed {
+  // The spellings exports use, without normalising each cell.
+  if (raw === 'Sí' || raw === 'Si') return ok('true')
+  if (raw === 'No') return ok('false')
   if (raw.trim() === '') return ok(null)
   const value = raw.trim().normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()
   if (value === 'si') return ok('true')
