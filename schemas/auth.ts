@@ -1,6 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { DateTime } from './common.js'
 
+/** The companies table's limit (its CHECK): a company named after a longer email needs company_name. */
+export const COMPANY_NAME_MAX = 200
+
 export const PASSWORD_MIN_LENGTH = 8
 export const PASSWORD_MAX_LENGTH = 128
 
@@ -13,7 +16,7 @@ export const Role = Type.Union([Type.Literal('viewer'), Type.Literal('admin'), T
 export const RegisterBody = Type.Object({
   email: Email,
   password: NewPassword,
-  company_name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'A new company; named after the email when omitted' }))
+  company_name: Type.Optional(Type.String({ minLength: 1, maxLength: COMPANY_NAME_MAX, description: `A new company; named after the email when omitted (so required when the email is longer than ${COMPANY_NAME_MAX} characters)` }))
 }, { additionalProperties: false })
 export type RegisterInput = Static<typeof RegisterBody>
 

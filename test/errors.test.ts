@@ -66,6 +66,20 @@ t.test('an unexpected error is a 500 without stack or SQL, logged with the reque
   t.match(logged.err.message, /secret_table/)
 })
 
+t.test('a constraint the database enforces is a 4xx problem, never a 500', async (t) => {
+  const app = await buildTestApp(t)
+  // Real violations from the real schema, not hand-made error objects.
+  app.get('/too-long', async () => app.db.insertInto('companies').values({ name: 'x'.repeat(201) }).execute())
+  app.get('/null', async () => app.db.insertInto('companies').values({ name: null as unknown as string }).execute())
+  app.get('/orphan', async () => app.db.insertInto('users').values({ company_id: 999_999_999, email: 'orphan@example.com', password_hash: 'x', role: 'viewer' }).execute())
+  for (const [url, status] of [['/too-long', 400], ['/null', 400], ['/orphan', 409]] as const) {
+    const response = await app.inject(url)
+    t.equal(response.statusCode, status, url)
+    t.match(response.headers['content-type'], PROBLEM)
+    t.notMatch(response.body, /companies|users|constraint/, 'no table or constraint names leak')
+  }
+})
+
 t.test('thrown HttpProblems keep their status and detail', async (t) => {
   const app = await buildTestApp(t)
   app.get('/teapot', async () => { throw new HttpProblem(409, 'Already there') })

@@ -41,6 +41,9 @@ function classify (error: FastifyError & { code?: string }): { status: number, d
   if (error.code === '57014') return { status: 503, detail: 'The query took too long and was cancelled. Narrow the request or retry later.', headers: { 'retry-after': '5' } }
   if (error.code === '23505') return { status: 409, detail: 'This conflicts with existing data (a unique value is already taken).' }
   if (typeof error.code === 'string' && /^22[0-9A-Z]{3}$/.test(error.code)) return { status: 400, detail: 'A value is out of range or malformed for its column.' }
+  // The schema's last line of defence; the route schemas and services should have refused the value first.
+  if (error.code === '23502' || error.code === '23514') return { status: 400, detail: 'A value breaks a rule of the stored data (a required value is missing or outside its allowed range).' }
+  if (error.code === '23503') return { status: 409, detail: 'This refers to data that does not exist (any more).' }
   const status = error.statusCode ?? 500
   if (status >= 400 && status < 500) return { status, detail: error.message }
   return { status: 500, detail: 'An unexpected error occurred. Quote the request_id when reporting it.' }

@@ -107,6 +107,14 @@ t.test('registration rules', async (t) => {
     t.equal(refused.response.statusCode, 400, `refuses ${password.slice(0, 12)}`)
   }
   t.equal((await register(app, { email: 'not-an-email' })).response.statusCode, 400)
+
+  // A valid email of 201-254 characters cannot name a company (200 at most): ask for company_name, never a 500.
+  const long = `${'a'.repeat(64)}@${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(10)}.com`
+  const unnamed = await register(app, { email: long })
+  t.equal(unnamed.response.statusCode, 400, unnamed.response.body.slice(0, 300))
+  t.match(unnamed.user, { errors: [{ field: 'body.company_name', message: /longer than 200 characters/ }] })
+  t.equal(await app.db.selectFrom('users').select('id').where('email', '=', long).executeTakeFirst(), undefined, 'nothing stored')
+  t.equal((await register(app, { email: long, company_name: `Long ${uniqueEmail()}` })).response.statusCode, 201, 'with company_name it registers')
   const huge = await app.inject({ method: 'POST', url: '/auth/register', payload: { email: uniqueEmail(), password: 'x'.repeat(500_000) } })
   t.equal(huge.statusCode, 400, 'a huge password is refused by validation, before hashing')
 })

@@ -36,3 +36,27 @@ t.test('POST /imports with a malformed multipart body is a 400 problem, not a 50
   t.match(response.headers['content-type'], /^application\/problem\+json/)
   t.match(response.json().detail, /multipart body is malformed/)
 })
+
+t.test('POST /imports with a file the importer cannot read is a 400 naming the file, and stores nothing', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await createUserWithToken(app, { role: 'admin' })
+  const data = cleanExport('ilegible')
+  const bodies: Record<string, string> = {
+    'a missing required column': 'name,foo\r\nilegible,y\r\n',
+    'an empty file': '',
+    'an unclosed quote': `${CAMPAIGN_HEADER.join(',')}\r\n"ilegible,mensual\r\n`
+  }
+  for (const [label, campaigns] of Object.entries(bodies)) {
+    const form = new FormData()
+    form.append('campaigns', new Blob([campaigns]), 'c.csv')
+    form.append('periods', new Blob([csv(PERIOD_HEADER, data.periods)]), 'p.csv')
+    form.append('sites', new Blob([csv(SITE_HEADER, data.sites)]), 's.csv')
+    const request = new Request('http://localhost/imports', { method: 'POST', body: form })
+    const response = await app.inject({ method: 'POST', url: '/imports', payload: Buffer.from(await request.arrayBuffer()), headers: { authorization: admin.authorization, 'content-type': request.headers.get('content-type')! } })
+    t.equal(response.statusCode, 400, `${label}: ${response.body.slice(0, 300)}`)
+    t.match(response.headers['content-type'], /^application\/problem\+json/)
+    t.match(response.json(), { detail: /^campaigns file: .+ Nothing was stored/, errors: [{ field: 'body.campaigns', message: /\S/ }] }, label)
+  }
+  const list = await app.inject({ url: '/campaigns', headers: { authorization: admin.authorization } })
+  t.same(list.json().data, [])
+})

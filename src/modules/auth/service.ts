@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../db/schema.js'
 import { conflict, HttpProblem, notFound } from '../../errors.js'
 import type { AuthUser, Role } from '../../plugins/authentication.js'
-import type { CreateUserInput, RegisterInput, UserView } from '../../../schemas/auth.js'
+import { COMPANY_NAME_MAX, type CreateUserInput, type RegisterInput, type UserView } from '../../../schemas/auth.js'
 import { hashPassword, needsRehash, passwordProblem, verifyPassword } from './passwords.js'
 import * as users from './repository.js'
 import { revokeUserFamilies } from './refresh-repository.js'
@@ -36,6 +36,10 @@ export async function register (db: Kysely<Database>, body: RegisterInput): Prom
   assertAcceptablePassword(body.password, email)
   const companyName = (body.company_name ?? email).trim()
   if (companyName.length === 0) throw new HttpProblem(400, 'company_name must not be blank.')
+  if (body.company_name === undefined && [...companyName].length > COMPANY_NAME_MAX) {
+    const problem = `the company is named after the email when company_name is omitted, and this email is longer than ${COMPANY_NAME_MAX} characters: send a company_name`
+    throw new HttpProblem(400, `company_name is required: ${problem}.`, { errors: [{ field: 'body.company_name', message: problem }] })
+  }
   await assertEmailFree(db, email)
   if (await users.companyNameTaken(db, companyName)) throw conflict('A company with this name already exists: its owner can add you (POST /auth/users), or choose another name.')
   const passwordHash = await hashPassword(body.password)

@@ -5,8 +5,8 @@ import { CsvRecords } from './csv-records.js'
 
 /** The file cannot be read at all (missing required column, malformed CSV): the run fails. */
 export class ImportFileError extends Error {
-  constructor (readonly file: FileKind, message: string) {
-    super(`${file} file: ${message}`)
+  constructor (readonly file: FileKind, readonly reason: string) {
+    super(`${file} file: ${reason}`)
     this.name = 'ImportFileError'
   }
 }

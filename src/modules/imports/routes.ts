@@ -9,6 +9,7 @@ import type { TSchema } from '@sinclair/typebox'
 import { BEARER_SECURITY, COMMON_PROBLEMS, problemResponses } from '../../../schemas/common.js'
 import type { DatabaseConnection } from '../../db/engine.js'
 import { badRequest, HttpProblem } from '../../errors.js'
+import { ImportFileError } from './csv.js'
 
 const KINDS = ['campaigns', 'periods', 'sites'] as const
 type Kind = typeof KINDS[number]
@@ -60,7 +61,11 @@ export default async function importRoutes (app: FastifyInstance, { importFiles,
       })
       const missing = KINDS.filter((kind) => !files[kind])
       if (missing.length > 0) throw badRequest(`Missing file(s): ${missing.join(', ')}.`, missing.map((kind) => ({ field: `body.${kind}`, message: 'is required' })))
-      return await importFiles(app.database, { companyId: request.user.companyId, files: files as Record<Kind, string> })
+      return await importFiles(app.database, { companyId: request.user.companyId, files: files as Record<Kind, string> }).catch((error: Error) => {
+        // A file the importer cannot read at all (no header, a missing column, broken quoting): nothing was stored.
+        if (error instanceof ImportFileError) throw badRequest(`${error.message}. Nothing was stored; fix the file and send all three again.`, [{ field: `body.${error.file}`, message: error.reason }])
+        throw error
+      })
     } finally {
       await rm(directory, { recursive: true, force: true })
     }
