@@ -124,3 +124,48 @@ t.test('empty optional cells are stored as unknown, and usage dates outside the 
   const fact = (await dumpCompany(connection, companyId)).facts.find((f) => f.id_fourteen === '2025-01')
   t.same([fact?.mes, fact?.impactos_mensuales, fact?.alcance_mensual, fact?.fecha_uso_fin], [null, null, null, '2025-03-15'])
 })
+
+// Cells the database would refuse: each is rejected with its reason, so the import reports instead of failing.
+t.test('values PostgreSQL cannot store are rejected row by row, never a failed import', async (t) => {
+  const tooSmall = '0.' + '0'.repeat(400) + '1'
+  const cases: Array<[string, (data: ReturnType<typeof cleanExport>, name: string) => void, { file: string, line: number, reason: RegExp }]> = [
+    ['a site code longer than 200 characters', (data, name) => {
+      data.sites[1] = site(name, 'S'.repeat(201), '2025-02', { mes: '2025-01' })
+    }, { file: 'sites', line: 3, reason: /^codigo_del_sitio: text longer than 200 characters/ }],
+    ['a NUL character in a text cell', (data, name) => {
+      data.sites[1] = site(name, `${name}-SITE-2`, '2025-02', { mes: '2025-01', municipio: 'Cuauht\u0000emoc' })
+    }, { file: 'sites', line: 3, reason: /^municipio: contains a NUL character/ }],
+    ['a number that underflows a double', (data, name) => {
+      data.sites[1] = site(name, `${name}-SITE-1`, '2025-02', { mes: '2025-01', frecuencia_catorcenal: '1e-400' })
+    }, { file: 'sites', line: 3, reason: /^frecuencia_catorcenal: "1e-400" is not a non-negative number/ }],
+    ['a share that underflows a double', (data, name) => {
+      data.sites[1] = site(name, `${name}-SITE-1`, '2025-02', { mes: '2025-01', per_muj: tooSmall })
+    }, { file: 'sites', line: 3, reason: /^per_muj: ".+" is not a non-negative number/ }],
+    ['a date serial whose year is too large to recover exactly', (data, name) => {
+      data.campaigns[0] = campaign(name, { universo_zona_metro: '30000000000000-01-01' })
+    }, { file: 'campaigns', line: 2, reason: /^universo_zona_metro: "30000000000000-01-01" is not a non-negative integer/ }],
+    ['a period figure with more digits than a numeric holds', (data, name) => {
+      data.periods[0] = period(name, '2025-01', '1500.' + '0'.repeat(17_000), '500')
+    }, { file: 'periods', line: 2, reason: /longer than any figure can be/ }]
+  ]
+  for (const [label, alter, rejection] of cases) {
+    const companyId = await newCompany(connection)
+    const name = `refused-${cases.findIndex(([l]) => l === label)}`
+    const data = cleanExport(name)
+    alter(data, name)
+    const report = await runImport(connection, companyId, data)
+    t.equal(report.committed, false, `${label}: a rejection stores nothing without --partial`)
+    t.match(report.rejections, [rejection], label)
+    t.same((await dumpCompany(connection, companyId)).campaigns, [], `${label}: nothing stored`)
+  }
+})
+
+t.test('an empty periods cell declares no period codes: stored as an empty list, not a failed import', async (t) => {
+  const companyId = await newCompany(connection)
+  const data = cleanExport('sin-periodos')
+  data.campaigns[0] = campaign('sin-periodos', { periods: '' })
+  const report = await runImport(connection, companyId, data)
+  t.equal(report.committed, true)
+  t.same(report.rejections, [])
+  t.same((await dumpCompany(connection, companyId)).campaigns.map((c) => c.periods), [[]])
+})

@@ -42,12 +42,13 @@ t.test('integer, share, availability and period cells are validated, never guess
 const NUMBER_LITERAL = /^\d+(\.\d+)?([eE][+-]?\d+)?$/
 const numberLike = fc.oneof(
   fc.string({ unit: fc.constantFrom('0', '1', '5', '9', '.', 'e', 'E', '-', '+', ' ', 'x'), maxLength: 12 }),
-  fc.stringMatching(/^0{0,3}\d{1,330}(\.\d{1,4})?([eE][+-]?\d{1,3})?$/)
+  fc.stringMatching(/^0{0,3}\d{1,330}(\.0{0,330}\d{1,4})?([eE][+-]?\d{1,3})?$/)
 )
 
 t.test('the fast checks of numbers, shares and integers agree with their definitions on any text', async (t) => {
   fc.assert(fc.property(numberLike, (raw) => {
-    const finite = NUMBER_LITERAL.test(raw) && Number.isFinite(Number(raw))
+    // What PostgreSQL's double precision accepts: finite, and not a non-zero literal that rounds to 0.
+    const finite = NUMBER_LITERAL.test(raw) && Number.isFinite(Number(raw)) && (Number(raw) !== 0 || !/[1-9]/.test(raw.split(/e/i)[0]))
     const count = parseCount(raw)
     const integer = /^\d+$/.test(raw) && BigInt(raw) <= 9223372036854775807n
     return isNonNegative(raw) === finite &&
@@ -58,6 +59,10 @@ t.test('the fast checks of numbers, shares and integers agree with their definit
   t.ok(isNonNegative('1'.repeat(300) + '.5'), '300 integer digits are finite')
   t.notOk(isNonNegative('9'.repeat(309)), '309 nines are beyond a double')
   t.notOk(isNonNegative('1e999'))
+  t.notOk(isNonNegative('1e-400'), 'underflows to 0: PostgreSQL refuses it')
+  t.notOk(isShare('0.' + '0'.repeat(400) + '1'))
+  t.ok(isNonNegative('1e-310'), 'a subnormal double is stored')
+  t.ok(isNonNegative('0e-400'), 'zero written with an exponent is zero')
   t.ok(isShare('0001.000'))
   t.notOk(isShare('1.0001'))
   t.ok(isShare('5e-1'))

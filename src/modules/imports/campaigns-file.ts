@@ -62,7 +62,8 @@ export async function readCampaigns (source: CsvSource, report: ReportBuilder, s
       line: row.line, hash, tipo, fechaInicio: values.fecha_inicio!, fechaFin: values.fecha_fin!, personas: values.impactos_personas, vehiculos: values.impactos_vehiculos
     })
     const hours = HOURS.map((hour) => values[hour])
-    const periods = values.periods === null ? null : `{${values.periods}}`
+    // The column lists the period codes the export declares: an empty (or absent) cell declares none.
+    const periods = `{${values.periods ?? ''}}`
     await staging.add([String(row.line), ...SCALAR_COLUMNS.map((spec) => spec.name === 'periods' ? periods : values[spec.name]), hours.every((h) => h === null) ? null : `{${hours.map((h) => h ?? 'NULL').join(',')}}`])
   }
   return campaigns

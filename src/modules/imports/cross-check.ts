@@ -12,8 +12,12 @@ const PLAIN_DIGITS = /^\d+$/
 const DECIMAL = /^\d+(\.\d+)?$/
 
 /** Reads one cell without any cross-check: a number, a recovered date serial, NULL, or an error. */
+/** Far inside what a numeric column holds (131072 digits before the point, 16383 after), far beyond any real figure. */
+const MAX_DIGITS = 1000
+
 export function readImpact (raw: string): Value | { error: string } {
   if (raw === '') return { text: null, number: 0, repairs: [] }
+  if (raw.length > 2 * MAX_DIGITS + 1 && DECIMAL.test(raw)) return { error: `a number of ${raw.length} characters is longer than any figure can be (at most ${MAX_DIGITS} digits on each side of the point)` }
   if (DECIMAL.test(raw)) return { text: raw.replace(/^0+(?=\d)/, ''), number: Number(raw), repairs: [] }
   const serial = dateSerial(raw)
   if (serial !== undefined && serial >= 0) return { text: String(serial), number: serial, repairs: [{ recovered: String(serial), rule: 'spreadsheet-date-serial' }] }

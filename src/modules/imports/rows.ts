@@ -103,7 +103,8 @@ export function parseInto (out: Array<string | null>, offset: number, report: Re
 export function headerWarnings (report: ReportBuilder, file: FileKind) {
   return (header: CsvHeader) => {
     for (const column of header.missingOptional) {
-      report.warning({ file, code: 'column-missing', message: `column ${column} is absent: stored as unknown (NULL)` })
+      const stored = column === 'periods' ? 'no period codes declared (an empty list)' : 'unknown (NULL)'
+      report.warning({ file, code: 'column-missing', message: `column ${column} is absent: stored as ${stored}` })
     }
     for (const column of header.ignored) {
       report.warning({ file, code: 'column-ignored', message: `column "${column}" is not part of the format and was ignored` })

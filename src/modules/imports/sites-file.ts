@@ -3,6 +3,7 @@ import { SITE_ATTRIBUTES, SITE_COLUMNS, SITE_FACTS } from './columns.js'
 import { readExportBatches, type CsvSource } from './csv.js'
 import type { ReportBuilder } from './report.js'
 import { headerWarnings, parseInto, SQL_TYPES } from './rows.js'
+import { parseText } from './values.js'
 import type { StagingWriter } from './session.js'
 
 // File 3 is the large one: each row is validated and COPYed to staging as it streams; only
@@ -24,6 +25,11 @@ const CODE = at('codigo_del_sitio')
 const START = 3 + SPECS.findIndex((spec) => spec.name === 'fecha_uso_inicio')
 const END = 3 + SPECS.findIndex((spec) => spec.name === 'fecha_uso_fin')
 
+function siteCodeProblem (code: string): string | undefined {
+  const parsed = parseText(code)
+  return parsed.ok ? undefined : `codigo_del_sitio: ${parsed.reason}`
+}
+
 export async function readSites (source: CsvSource, campaigns: Map<string, CampaignState>, chosen: Map<string, CampaignVersion>, report: ReportBuilder, staging: StagingWriter, progress: (rows: number) => void): Promise<void> {
   const stats = report.report.files.sites
   for await (const rows of readExportBatches('sites', source, headerWarnings(report, 'sites'))) {
@@ -36,8 +42,9 @@ export async function readSites (source: CsvSource, campaigns: Map<string, Campa
         continue
       }
       const code = row.values[CODE]
-      if (code === '') {
-        report.reject({ file: 'sites', line: row.line, campaign: name, reason: 'codigo_del_sitio is empty' })
+      const codeProblem = code === '' ? 'codigo_del_sitio is empty' : siteCodeProblem(code)
+      if (codeProblem) {
+        report.reject({ file: 'sites', line: row.line, campaign: name, column: 'codigo_del_sitio', raw: code, reason: codeProblem })
         continue
       }
       const staged = new Array<string | null>(3 + SPECS.length)

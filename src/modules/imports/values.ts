@@ -7,15 +7,18 @@ export type RepairRule = 'spreadsheet-date-serial' | 'lost-decimal-point' | 'swa
 const INTEGER = /^\d+$/
 const DECIMAL = /^\d+(\.\d+)?([eE][+-]?\d+)?$/
 // Fast paths for what nearly every cell of an export looks like, tested without converting the
-// text to a number: no exponent and at most 300 integer digits is always a finite double; a share
-// written 0.xxx (or 1, 1.0) is within 0..1. Anything else takes the full check.
-const PLAIN_DECIMAL = /^\d{1,300}(\.\d+)?$/
-const PLAIN_SHARE = /^(0+(\.\d+)?|0*1(\.0+)?)$/
+// text to a number: no exponent and at most 300 digits on each side of the point is always a
+// double PostgreSQL accepts; a share written 0.xxx (or 1, 1.0) is within 0..1. Anything else
+// takes the full check.
+const PLAIN_DECIMAL = /^\d{1,300}(\.\d{1,300})?$/
+const PLAIN_SHARE = /^(0+(\.\d{1,300})?|0*1(\.0{1,300})?)$/
 /** Fewer digits than 2^63 - 1 has (19): fits a bigint without comparing. */
 const SAFE_BIGINT_DIGITS = 18
-const SERIAL_DATE = /^(\d{4,})-(\d{2})-(\d{2})$/
+// Up to 12 year digits: the day count stays far below 2^53, so the serial is exact.
+const SERIAL_DATE = /^(\d{4,12})-(\d{2})-(\d{2})$/
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 const MAX_BIGINT = 9223372036854775807n
+const NONZERO_MANTISSA = /^[0.]*[1-9]/
 
 const ZERO = 48
 
@@ -67,7 +70,11 @@ export function parseCount (raw: string): Parsed {
 
 /** A non-empty cell that parseNonNegative accepts as it is (the hot path tests this without allocating). */
 export function isNonNegative (raw: string): boolean {
-  return PLAIN_DECIMAL.test(raw) || (DECIMAL.test(raw) && Number.isFinite(Number(raw)))
+  if (PLAIN_DECIMAL.test(raw)) return true
+  if (!DECIMAL.test(raw)) return false
+  // What PostgreSQL's double precision refuses: infinity, and a non-zero value that underflows to 0.
+  const value = Number(raw)
+  return Number.isFinite(value) && (value !== 0 || !NONZERO_MANTISSA.test(raw))
 }
 
 /** A non-empty cell that parseShare accepts as it is. */
@@ -99,6 +106,7 @@ const MAX_TEXT = 200
 export function parseText (raw: string): Parsed {
   const value = raw.trim()
   if (value.length > MAX_TEXT) return fail(`text longer than ${MAX_TEXT} characters`)
+  if (value.includes('\u0000')) return fail('contains a NUL character, which PostgreSQL text cannot hold')
   return ok(value === '' ? null : value)
 }
 
