@@ -139,6 +139,10 @@ t.test('analytics answers carry an ETag, honour If-None-Match with 304, and are 
     t.equal(cached.headers.etag, etag)
     t.equal((await get(url, { 'if-none-match': `"other", W/${etag}` })).statusCode, 304, `${url}: weak comparison in a list`)
     t.equal((await get(url, { 'if-none-match': '"other"' })).statusCode, 200, `${url}: stale tag gets the body`)
+    // From the dashboard's origin the answer varies by both: CORS's Origin is kept beside the token.
+    const fromDashboard = await get(url, { origin: 'http://dashboard.test' })
+    t.equal(fromDashboard.headers['access-control-allow-origin'], 'http://dashboard.test')
+    t.same(String(fromDashboard.headers.vary).split(',').map((v) => v.trim().toLowerCase()).sort(), ['authorization', 'origin'], `${url}: Vary: Origin, authorization`)
   }
   const before = String((await get('/campaigns/Resumen/summary')).headers.etag)
   await app.inject({ method: 'PATCH', url: '/campaigns/Resumen', headers: { authorization: user.authorization }, payload: { alcance: 4500 } })

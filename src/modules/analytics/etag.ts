@@ -17,7 +17,9 @@ export function addEtags (app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.method !== 'GET' || reply.statusCode !== 200 || typeof payload !== 'string') return payload
     const etag = `"${createHash('sha256').update(payload).digest('base64url').slice(0, 32)}"`
-    reply.header('etag', etag).header('cache-control', 'private, no-cache').header('vary', 'authorization')
+    // Added to, not replacing, what CORS put there (Vary: Origin).
+    const vary = reply.getHeader('vary')
+    reply.header('etag', etag).header('cache-control', 'private, no-cache').header('vary', vary ? `${String(vary)}, authorization` : 'authorization')
     if (!ifNoneMatchHits(request.headers['if-none-match'], etag)) return payload
     reply.code(304).removeHeader('content-type').removeHeader('content-length')
     return ''
