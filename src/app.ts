@@ -18,6 +18,7 @@ import rateLimit from './plugins/rate-limit.js'
 import healthRoutes from './modules/health/routes.js'
 import authModule from './modules/auth/index.js'
 import { sendProblem } from './plugins/errors.js'
+import { schemaController } from './validators.js'
 import campaignRoutes from './modules/campaigns/routes.js'
 import analyticsRoutes from './modules/analytics/routes.js'
 import importRoutes from './modules/imports/routes.js'
@@ -45,7 +46,7 @@ export function serverOptions (config: Config, options: BuildOptions = {}): Fast
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
     trustProxy: parseTrustProxy(config.TRUST_PROXY),
-    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
+    schemaController,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     // The router rejects a malformed URL or an over-long path parameter before any hook or error
     // handler runs; without this Fastify answers its own JSON (a 414 no route declares), not a problem.

@@ -93,6 +93,13 @@ t.test('deactivation ends every session and login', async (t) => {
   t.equal(created.statusCode, 201)
   const viewerLogin = await login(app, `viewer-${owner.email}`)
   t.equal(viewerLogin.statusCode, 200)
+  // Anything but a boolean is refused, and changes nothing: null was once read as false.
+  for (const notBoolean of [null, 0, 'false', [false]]) {
+    const refused = await app.inject({ method: 'PATCH', url: `/auth/users/${created.json().id}`, headers: { authorization: `Bearer ${owner.access}` }, payload: { is_active: notBoolean } })
+    t.equal(refused.statusCode, 400, `is_active: ${JSON.stringify(notBoolean)}`)
+    t.match(refused.json().errors, [{ field: 'body.is_active' }])
+  }
+  t.equal((await login(app, `viewer-${owner.email}`)).statusCode, 200, 'still active')
   const deactivated = await app.inject({ method: 'PATCH', url: `/auth/users/${created.json().id}`, headers: { authorization: `Bearer ${owner.access}` }, payload: { is_active: false } })
   t.equal(deactivated.statusCode, 200)
   t.equal(deactivated.json().is_active, false)

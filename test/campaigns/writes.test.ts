@@ -45,6 +45,25 @@ t.test('an explicit null is stored as unknown, never coerced to 0', async (t) =>
   t.same(wrongType.json().errors, [{ field: 'body.alcance', message: 'must be integer,null' }], 'one error naming the field and what it accepts')
 })
 
+t.test('a JSON body is validated as sent: a wrong type is a 400 naming the field, never rewritten into another value', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await createUserWithToken(app, { role: 'admin' })
+  const post = (payload: object) => app.inject({ method: 'POST', url: '/campaigns', headers: { authorization: admin.authorization }, payload })
+  const wrong: Array<[string, unknown]> = [
+    ['name', 123], ['name', ['Nueva']], ['impactos_personas', true], ['impactos_personas', '42'], ['sites', false],
+    ['hourly_vehicle_count', Array(24).fill(null)], ['periods', '2025-03']
+  ]
+  for (const [field, value] of wrong) {
+    const response = await post({ ...NEW, [field]: value })
+    t.equal(response.statusCode, 400, `${field}: ${JSON.stringify(value)}`)
+    t.ok(response.json().errors.some((e: { field: string }) => e.field.startsWith(`body.${field}`)), `${field}: the error names it`)
+  }
+  const list = await app.inject({ url: '/campaigns', headers: { authorization: admin.authorization } })
+  t.same(list.json().data, [], 'nothing stored')
+  // The query string is text, so it is still read as typed values.
+  t.equal((await app.inject({ url: '/campaigns?limit=2', headers: { authorization: admin.authorization } })).statusCode, 200)
+})
+
 t.test('PATCH /campaigns/{name}: known fields only, validated; admin+', async (t) => {
   const app = await buildTestApp(t)
   const admin = await createUserWithToken(app, { role: 'admin' })
