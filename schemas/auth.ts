@@ -64,7 +64,7 @@ export const UpdateUserBody = Type.Object({
   is_active: Type.Boolean({ description: 'false deactivates the user and revokes all its sessions' })
 }, { additionalProperties: false })
 
-export const UserParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+export const UserParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) })
 
 export const ChangePasswordBody = Type.Object({
   current_password: AnyPassword,

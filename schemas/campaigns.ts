@@ -2,7 +2,11 @@ import { Type, type Static } from '@sinclair/typebox'
 import { DateString, DateTime, nullable } from './common.js'
 
 const Share = (description: string) => nullable(Type.Number({ minimum: 0, maximum: 1, description, examples: [0.18] }))
-const Count = (description: string, example = 125000) => nullable(Type.Integer({ minimum: 0, description, examples: [example] }))
+// bigint columns, held to the integers a JSON number carries exactly (the importer's limit too);
+// SmallCount for the integer columns.
+const Count = (description: string, example = 125000) => nullable(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description, examples: [example] }))
+const INT4_MAX = 2147483647
+const SmallCount = (description: string, example: number) => nullable(Type.Integer({ minimum: 0, maximum: INT4_MAX, description, examples: [example] }))
 
 export const TipoCampania = Type.Union([Type.Literal('mensual'), Type.Literal('catorcenal')], {
   description: 'Campaign type: monthly or by catorcena (14-day period)', examples: ['catorcenal']
@@ -21,7 +25,7 @@ const PeriodCode = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}$', description: 'Y
 
 /** The writable columns of a campaign, in the export's vocabulary. */
 const campaignFields = {
-  sites: Count('Number of sites declared by the export', 12),
+  sites: SmallCount('Number of sites declared by the export', 12),
   periods: Type.Array(PeriodCode, { maxItems: 400, description: 'Period codes declared by the export' }),
   tipo_campania: TipoCampania,
   fecha_inicio: { ...DateString, description: 'First day of the flight' },
@@ -47,7 +51,7 @@ const campaignFields = {
   edad_65mas: Share('Share aged 65 and over'),
   hombres: Share('Share of men'),
   mujeres: Share('Share of women'),
-  hourly_vehicle_count: nullable(Type.Array(Type.Integer({ minimum: 0 }), { minItems: 24, maxItems: 24, description: 'Vehicles per hour of the day, hour 0 first' }))
+  hourly_vehicle_count: nullable(Type.Array(Type.Integer({ minimum: 0, maximum: INT4_MAX }), { minItems: 24, maxItems: 24, description: 'Vehicles per hour of the day, hour 0 first' }))
 }
 export const CAMPAIGN_FIELDS = ['name', ...Object.keys(campaignFields)] as const
 
@@ -68,14 +72,17 @@ export type CampaignListItemType = Static<typeof CampaignListItem>
 export const SORTS = ['name', '-name', 'fecha_inicio', '-fecha_inicio', 'impactos_personas', '-impactos_personas', 'alcance', '-alcance'] as const
 export type Sort = typeof SORTS[number]
 
+/** PostgreSQL text cannot hold U+0000, so a filter with one could never match: refused by name. */
+const NO_NUL = '^[^\\u0000]*$'
+
 /** The filters shared by the list and the overview. */
 export const campaignFilters = {
   tipo_campania: Type.Optional(TipoCampania),
   start_date: Type.Optional({ ...DateString, description: 'Campaigns whose flight ends on or after this day' }),
   end_date: Type.Optional({ ...DateString, description: 'Campaigns whose flight starts on or before this day', examples: ['2025-06-30'] }),
-  q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Case-insensitive substring of the name', examples: ['verano'] })),
-  zm: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Campaigns with at least one site in this metro zone', examples: ['Valle de México'] })),
-  estado: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Campaigns with at least one site in this state', examples: ['Jalisco'] }))
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, pattern: NO_NUL, description: 'Case-insensitive substring of the name', examples: ['verano'] })),
+  zm: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: NO_NUL, description: 'Campaigns with at least one site in this metro zone', examples: ['Valle de México'] })),
+  estado: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: NO_NUL, description: 'Campaigns with at least one site in this state', examples: ['Jalisco'] }))
 }
 
 export const CampaignListQuery = Type.Object({

@@ -58,7 +58,8 @@ export function problemResponses (...statuses: number[]): Record<number, TSchema
  */
 export const COMMON_PROBLEMS = [400, 429, 500, 503] as const
 
-export const DateString = Type.String({ format: 'date', description: 'Calendar date, YYYY-MM-DD', examples: ['2025-03-01'] })
+/** A calendar date; year 0000 passes the RFC 3339 format but not PostgreSQL (there is no year 0). */
+export const DateString = Type.String({ format: 'date', pattern: '^(?!0000)', description: 'Calendar date, YYYY-MM-DD (year 0001 or later)', examples: ['2025-03-01'] })
 export const DateTime = Type.String({ format: 'date-time' })
 
 export const NoContent = Type.Null({ description: 'No content' })

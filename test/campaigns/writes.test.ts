@@ -64,6 +64,31 @@ t.test('a JSON body is validated as sent: a wrong type is a 400 naming the field
   t.equal((await app.inject({ url: '/campaigns?limit=2', headers: { authorization: admin.authorization } })).statusCode, 200)
 })
 
+t.test('values the database cannot hold, or the API cannot return exactly, are refused by the schema, naming the field', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await createUserWithToken(app, { role: 'admin' })
+  const headers = { authorization: admin.authorization }
+  const refused: Array<[string, unknown, string]> = [
+    ['impactos_personas', 2 ** 53, 'body.impactos_personas'],
+    ['sites', 2 ** 31, 'body.sites'],
+    ['hourly_vehicle_count', [...Array(23).fill(1), 3e9], 'body.hourly_vehicle_count.23'],
+    ['fecha_inicio', '0000-01-01', 'body.fecha_inicio']
+  ]
+  for (const [field, value, named] of refused) {
+    const response = await app.inject({ method: 'POST', url: '/campaigns', headers, payload: { ...NEW, [field]: value } })
+    t.equal(response.statusCode, 400, field)
+    t.ok(response.json().errors?.some((e: { field: string }) => e.field === named), `${field}: names ${named}`)
+  }
+  const largest = await app.inject({ method: 'POST', url: '/campaigns', headers, payload: { ...NEW, impactos_personas: Number.MAX_SAFE_INTEGER } })
+  t.equal(largest.statusCode, 201)
+  t.equal(largest.json().impactos_personas, Number.MAX_SAFE_INTEGER, '2^53 - 1 round-trips exactly')
+  for (const [url, named] of [['/campaigns?q=%00', 'querystring.q'], ['/campaigns?zm=a%00', 'querystring.zm'], ['/analytics/overview?start_date=0000-01-01', 'querystring.start_date'], ['/auth/users/9223372036854775808', 'params.id']]) {
+    const response = await app.inject({ method: url.startsWith('/auth') ? 'PATCH' : 'GET', url, headers, ...(url.startsWith('/auth') ? { payload: { role: 'viewer' } } : {}) })
+    t.equal(response.statusCode, 400, url)
+    t.ok(response.json().errors?.some((e: { field: string }) => e.field === named), `${url}: names ${named}`)
+  }
+})
+
 t.test('PATCH /campaigns/{name}: known fields only, validated; admin+', async (t) => {
   const app = await buildTestApp(t)
   const admin = await createUserWithToken(app, { role: 'admin' })

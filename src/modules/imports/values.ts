@@ -12,12 +12,16 @@ const DECIMAL = /^\d+(\.\d+)?([eE][+-]?\d+)?$/
 // takes the full check.
 const PLAIN_DECIMAL = /^\d{1,300}(\.\d{1,300})?$/
 const PLAIN_SHARE = /^(0+(\.\d{1,300})?|0*1(\.0{1,300})?)$/
-/** Fewer digits than 2^63 - 1 has (19): fits a bigint without comparing. */
-const SAFE_BIGINT_DIGITS = 18
+/** Fewer digits than 2^53 - 1 has (16): within MAX_COUNT without comparing. */
+const SHORT_COUNT_DIGITS = 15
 // Up to 12 year digits: the day count stays far below 2^53, so the serial is exact.
 const SERIAL_DATE = /^(\d{4,12})-(\d{2})-(\d{2})$/
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
-const MAX_BIGINT = 9223372036854775807n
+/**
+ * The largest count stored (2^53 - 1): the columns are bigint, but the API answers JSON numbers,
+ * which hold integers exactly only up to here. Real impacts are below 10^10.
+ */
+const MAX_COUNT = BigInt(Number.MAX_SAFE_INTEGER)
 const NONZERO_MANTISSA = /^[0.]*[1-9]/
 
 const ZERO = 48
@@ -59,7 +63,7 @@ export function parseCount (raw: string): Parsed {
   if (raw === '') return ok(null)
   if (INTEGER.test(raw)) {
     const digits = raw.charCodeAt(0) === ZERO ? raw.replace(/^0+(?=\d)/, '') : raw
-    return digits.length <= SAFE_BIGINT_DIGITS || BigInt(digits) <= MAX_BIGINT ? ok(digits) : fail(`${raw} is too large for an integer column`)
+    return digits.length <= SHORT_COUNT_DIGITS || BigInt(digits) <= MAX_COUNT ? ok(digits) : fail(`${raw} is larger than ${MAX_COUNT}, the largest integer the API can return exactly`)
   }
   const serial = dateSerial(raw)
   if (serial !== undefined && serial >= 0) {
