@@ -126,6 +126,21 @@ t.test('BOM, CRLF, quoted commas, accented and reordered headers are read by nam
   t.same(dump.periods.map((p) => p.impactos_periodo_vehiculos), [500, 500])
 })
 
+t.test('a file in another encoding fails, naming the line, instead of storing U+FFFD for each accent', async (t) => {
+  const companyId = await newCompany(connection)
+  const data = cleanExport('latin')
+  data.sites = data.sites.map((s) => ({ ...s, municipio: 'San Luis Potosí' }))
+  const files = { ...streams(data), sites: Readable.from([Buffer.from(csv(SITE_HEADER, data.sites), 'latin1')]) }
+  await t.rejects(importCampaignFiles(connection, { companyId, files }), { name: 'ImportFileError', message: /^sites file: is not UTF-8 text \(line 2 holds bytes of another encoding/ })
+  t.same((await dumpCompany(connection, companyId)).campaigns, [], 'nothing stored')
+
+  // UTF-16 with its byte order mark is an encoding csv-parse reads: it still loads.
+  const utf16 = { ...streams(data), sites: Readable.from([Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(csv(SITE_HEADER, data.sites, { crlf: true }), 'utf16le')])]) }
+  const report = await importCampaignFiles(connection, { companyId, files: utf16 })
+  t.equal(report.committed, true, JSON.stringify(report.rejections).slice(0, 300))
+  t.same((await dumpCompany(connection, companyId)).sites.map((s) => s.municipio), ['San Luis Potosí'])
+})
+
 t.test('a missing required column fails the file, naming the column', async (t) => {
   const companyId = await newCompany(connection)
   const data = cleanExport('missing')

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs'
 import type { Readable } from 'node:stream'
 import { COLUMNS, normaliseHeader, type FileKind } from './columns.js'
 import { CsvRecords } from './csv-records.js'
+import { Utf8Check } from './utf8-check.js'
 
 /** The file cannot be read at all (missing required column, malformed CSV): the run fails. */
 export class ImportFileError extends Error {
@@ -30,7 +31,7 @@ export type CsvSource = Readable | string
 
 /**
  * Streams one export: BOM, CRLF, quoted commas and accented headers are handled by csv-parse and
- * normaliseHeader; columns are found by name, not position.
+ * normaliseHeader; columns are found by name, not position. Bytes that are not UTF-8 fail the file.
  */
 export async function * readExport (file: FileKind, source: CsvSource, onHeader: (header: CsvHeader) => void): AsyncGenerator<CsvRow> {
   const names = COLUMNS[file].map((spec) => spec.name)
@@ -77,6 +78,8 @@ export async function * readExportBatches (file: FileKind, source: CsvSource, on
     batch.push(row)
   }
   const records = new CsvRecords(onRecord)
+  const utf8 = new Utf8Check()
+  const notUtf8 = (line: number) => new ImportFileError(file, `is not UTF-8 text (line ${line} holds bytes of another encoding, such as Latin-1 or Windows-1252): save or export it again as "CSV UTF-8"`)
   const take = () => {
     const rows = batch
     batch = []
@@ -84,10 +87,15 @@ export async function * readExportBatches (file: FileKind, source: CsvSource, on
   }
   try {
     for await (const chunk of input as AsyncIterable<Buffer | Uint8Array | string>) {
-      records.write(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk))
+      const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk)
+      const badLine = utf8.write(bytes)
+      if (badLine !== undefined) throw notUtf8(badLine)
+      records.write(bytes)
       const rows = take()
       if (rows.length > 0) yield rows
     }
+    const badLine = utf8.end()
+    if (badLine !== undefined) throw notUtf8(badLine)
     records.end()
     const rows = take()
     if (rows.length > 0) yield rows
