@@ -22,8 +22,8 @@ The whole run is one transaction: by default, if any row is rejected NOTHING is 
   --partial              store the accepted campaigns even when others are rejected
   --on-conflict POLICY   one campaign (or period, or site row) with two different versions:
                            reject  reject that campaign (default)
-                           first   keep the version that comes first in the file
-                           last    keep the version that comes last in the file
+                           first   keep the version of the first row for that key
+                           last    keep the version of the last row for that key (rows A, B, A keep A)
                          the versions not kept are listed under "conflicts" either way
   --help                 show this text
 

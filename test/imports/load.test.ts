@@ -59,6 +59,29 @@ t.test('--on-conflict first|last keeps the chosen version and still lists the co
   }
 })
 
+t.test('--on-conflict last keeps the version of the last row in every file (rows A, B, A keep A), and the report names it', async (t) => {
+  const companyId = await newCompany(connection)
+  const data = cleanExport('aba')
+  const [campaignA, campaignB] = [data.campaigns[0], campaign('aba', { alcance: '900' })]
+  data.campaigns = [campaignA, campaignB, campaignA]
+  const [periodA, periodB] = [data.periods[0], period('aba', '2025-01', '1500.0', '500')]
+  data.periods = [periodA, periodB, periodA, data.periods[1]]
+  const [siteA, siteB] = [data.sites[0], site('aba', 'aba-SITE-1', '2025-01', { impactos_catorcenal: '999' })]
+  data.sites = [siteA, siteB, siteA, data.sites[1]]
+  const report = await runImport(connection, companyId, data, { conflictPolicy: 'last' })
+  t.equal(report.committed, true)
+  t.match(report.conflicts, [
+    { file: 'campaigns', lines: [2, 3], resolution: 'kept line 2 (--on-conflict last)' },
+    { file: 'periods', lines: [2, 3], resolution: 'kept line 2 (--on-conflict last)' },
+    { file: 'sites', lines: [2, 3], resolution: 'kept line 2 (--on-conflict last)' }
+  ])
+  t.same(Object.values(report.files).map((f) => [f.rowsRead, f.rowsValid, f.duplicates, f.superseded]), [[3, 1, 1, 1], [4, 2, 1, 1], [4, 2, 1, 1]], 'read = valid + duplicates + superseded')
+  const dump = await dumpCompany(connection, companyId)
+  t.equal(dump.campaigns[0].alcance, Number(campaignA.alcance), 'campaign A')
+  t.same(dump.periods.map((p) => p.impactos_periodo_personas), [1500, 1500], 'period A')
+  t.equal(Number(dump.facts.find((f) => f.id_fourteen === '2025-01')!.impactos_catorcenal), Number(siteA.impactos_catorcenal), 'site row A')
+})
+
 t.test('importing twice leaves the company identical; a corrected file updates the figures', async (t) => {
   const companyId = await newCompany(connection)
   const data = cleanExport('idem')

@@ -8,6 +8,7 @@ import { parsePeriodCode } from './values.js'
 /** What later files need of a campaign: kept small, since file 1 may list many campaigns. */
 export type CampaignVersion = {
   line: number
+  lastLine: number
   hash: string
   tipo: 'mensual' | 'catorcenal'
   fechaInicio: string
@@ -56,10 +57,11 @@ export async function readCampaigns (source: CsvSource, report: ReportBuilder, s
     const same = state.versions.find((v) => v.hash === hash)
     if (same) {
       report.duplicate('campaigns', row.line, same.line)
+      same.lastLine = row.line
       continue
     }
     state.versions.push({
-      line: row.line, hash, tipo, fechaInicio: values.fecha_inicio!, fechaFin: values.fecha_fin!, personas: values.impactos_personas, vehiculos: values.impactos_vehiculos
+      line: row.line, lastLine: row.line, hash, tipo, fechaInicio: values.fecha_inicio!, fechaFin: values.fecha_fin!, personas: values.impactos_personas, vehiculos: values.impactos_vehiculos
     })
     const hours = HOURS.map((hour) => values[hour])
     // The column lists the period codes the export declares: an empty (or absent) cell declares none.

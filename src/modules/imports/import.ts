@@ -11,6 +11,7 @@ import { ReportBuilder } from './report.js'
 import { openSession, StagingWriter } from './session.js'
 import { readSites, SITE_STAGING } from './sites-file.js'
 import { publishRowOutcomes } from './row-metrics.js'
+import { keptVersion } from './versions.js'
 
 export type ImportProgress = { file: FileKind | 'merge', rowsRead: number, done: boolean }
 
@@ -117,7 +118,7 @@ function chooseVersions (campaigns: Map<string, CampaignState>, report: ReportBu
       chosen.set(name, state.versions[0])
       continue
     }
-    const keep = policy === 'first' ? state.versions[0] : state.versions[state.versions.length - 1]
+    const keep = keptVersion(state.versions, policy)
     report.conflict({ file: 'campaigns', key: name, lines, columns: differing(state.versions), resolution: `kept line ${keep.line} (--on-conflict ${policy})` })
     for (const v of state.versions) if (v !== keep) report.supersede('campaigns')
     chosen.set(name, keep)

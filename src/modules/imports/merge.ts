@@ -51,7 +51,8 @@ export async function findSiteConflicts (session: ImportSession, report: ReportB
       report.conflict({ file: 'sites', key, lines, columns: ['(site row figures)'], resolution: 'rejected' })
       report.rejectCampaign(group.name, `site ${group.codigo_del_sitio} in ${group.id_fourteen} has conflicting rows (sites lines ${lines.join(', ')})`)
     } else {
-      const kept = policy === 'first' ? lines[0] : lines[lines.length - 1]
+      // The version of the key's first or last row (countValid picks that very row), named by its first line.
+      const kept = firstOf.get(policy === 'first' ? group.hashes[0] : group.hashes[group.hashes.length - 1])!
       report.conflict({ file: 'sites', key, lines, columns: ['(site row figures)'], resolution: `kept line ${kept} (--on-conflict ${policy})` })
       for (const line of lines) if (line !== kept) report.supersede('sites')
     }

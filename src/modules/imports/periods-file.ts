@@ -5,9 +5,10 @@ import { readExport, type CsvSource } from './csv.js'
 import type { ReportBuilder } from './report.js'
 import { headerWarnings, rowHash } from './rows.js'
 import type { StagingWriter } from './session.js'
+import { keptVersion } from './versions.js'
 import { parseCampaignType, parsePeriodCode } from './values.js'
 
-type PeriodRow = { line: number, period: string, personas: string, vehiculos: string, hash: string }
+type PeriodRow = { line: number, lastLine: number, period: string, personas: string, vehiculos: string, hash: string }
 
 export const PERIOD_STAGING = {
   table: 'import_periods',
@@ -44,7 +45,7 @@ export async function readPeriods (source: CsvSource, campaigns: Map<string, Cam
     }
     const rows = byCampaign.get(name) ?? []
     byCampaign.set(name, rows)
-    rows.push({ line: row.line, period: row.cells.period, personas: row.cells.impactos_periodo_personas, vehiculos: row.cells.impactos_periodo_vehiculos, hash: rowHash(row.raw) })
+    rows.push({ line: row.line, lastLine: row.line, period: row.cells.period, personas: row.cells.impactos_periodo_personas, vehiculos: row.cells.impactos_periodo_vehiculos, hash: rowHash(row.raw) })
   }
   for (const [name, rows] of byCampaign) {
     const version = chosen.get(name)
@@ -61,8 +62,12 @@ function resolveDuplicates (name: string, rows: PeriodRow[], report: ReportBuild
     const versions = byPeriod.get(row.period) ?? []
     byPeriod.set(row.period, versions)
     const same = versions.find((v) => v.hash === row.hash)
-    if (same) report.duplicate('periods', row.line, same.line)
-    else versions.push(row)
+    if (same) {
+      report.duplicate('periods', row.line, same.line)
+      same.lastLine = row.line
+    } else {
+      versions.push(row)
+    }
   }
   const kept: PeriodRow[] = []
   for (const [period, versions] of byPeriod) {
@@ -76,7 +81,7 @@ function resolveDuplicates (name: string, rows: PeriodRow[], report: ReportBuild
       report.rejectCampaign(name, `period ${period} has conflicting rows (periods lines ${lines.join(', ')})`)
       continue
     }
-    const keep = policy === 'first' ? versions[0] : versions[versions.length - 1]
+    const keep = keptVersion(versions, policy)
     report.conflict({ file: 'periods', key: `${name} ${period}`, lines, columns: ['impactos_periodo_personas', 'impactos_periodo_vehiculos'], resolution: `kept line ${keep.line} (--on-conflict ${policy})` })
     for (const v of versions) if (v !== keep) report.supersede('periods')
     kept.push(keep)
