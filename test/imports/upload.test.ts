@@ -60,3 +60,24 @@ t.test('POST /imports with a file the importer cannot read is a 400 naming the f
   const list = await app.inject({ url: '/campaigns', headers: { authorization: admin.authorization } })
   t.same(list.json().data, [])
 })
+
+t.test('POST /imports is documented as a form of three files, and a text field or a fourth part is a 400 saying what to send', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await createUserWithToken(app, { role: 'admin' })
+  const doc = (await app.inject('/docs/json')).json()
+  const form = doc.paths['/imports'].post.requestBody.content['multipart/form-data'].schema
+  t.same(Object.keys(form.properties).sort(), ['campaigns', 'periods', 'sites'])
+  t.same(Object.values(form.properties).map((p) => (p as { format: string }).format), ['binary', 'binary', 'binary'], 'a file picker per field in Swagger UI')
+  const send = async (build: (form: FormData) => void) => {
+    const body = new FormData()
+    build(body)
+    const request = new Request('http://localhost/imports', { method: 'POST', body })
+    return app.inject({ method: 'POST', url: '/imports', payload: Buffer.from(await request.arrayBuffer()), headers: { authorization: admin.authorization, 'content-type': request.headers.get('content-type')! } })
+  }
+  const text = await send((body) => body.append('campaigns', 'name,tipo_campania'))
+  t.equal(text.statusCode, 400)
+  t.match(text.json().detail, /A text field was sent: send campaigns, periods, sites as file parts/)
+  const four = await send((body) => { for (const name of ['campaigns', 'periods', 'sites', 'extra']) body.append(name, new Blob(['x']), `${name}.csv`) })
+  t.equal(four.statusCode, 400)
+  t.match(four.json().detail, /send only the files|Unexpected field "extra"/)
+})

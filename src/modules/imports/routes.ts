@@ -5,13 +5,19 @@ import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import multipart from '@fastify/multipart'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { TSchema } from '@sinclair/typebox'
+import { Type, type TSchema } from '@sinclair/typebox'
 import { BEARER_SECURITY, COMMON_PROBLEMS, problemResponses } from '../../../schemas/common.js'
 import type { DatabaseConnection } from '../../db/engine.js'
 import { badRequest, HttpProblem } from '../../errors.js'
 import { ImportFileError } from './csv.js'
 
 const KINDS = ['campaigns', 'periods', 'sites'] as const
+
+const UploadBody = Type.Object({
+  campaigns: Type.String({ format: 'binary', description: 'bd_campanias_agrupado.csv' }),
+  periods: Type.String({ format: 'binary', description: 'bd_campanias_periodos.csv' }),
+  sites: Type.String({ format: 'binary', description: 'bd_campanias_sitios.csv' })
+})
 type Kind = typeof KINDS[number]
 
 /** The importer's entry point (`importCampaignFiles`), taken as an option so tests can stand in for it. */
@@ -48,13 +54,20 @@ export default async function importRoutes (app: FastifyInstance, { importFiles,
       description: `multipart/form-data with the file fields ${KINDS.join(', ')}; at most ${uploadLimitBytes} bytes each.`,
       security: BEARER_SECURITY,
       consumes: ['multipart/form-data'],
+      body: UploadBody,
       response: { 200: reportSchema, ...problemResponses(...COMMON_PROBLEMS, 401, 403, 413, 415) }
-    }
+    },
+    // The body schema documents the form (Swagger UI shows a file picker per field); the parts are
+    // checked as they stream in (spoolParts), since a multipart body is never parsed into request.body.
+    validatorCompiler: () => () => true
   }, async (request) => {
     if (!request.isMultipart()) throw new HttpProblem(415, 'Send the files as multipart/form-data with the fields campaigns, periods and sites.')
     const directory = await mkdtemp(path.join(tmpdir(), 'campaign-import-'))
     try {
-      const files = await spoolParts(request, directory).catch((error: Error & { statusCode?: number }) => {
+      const files = await spoolParts(request, directory).catch((error: Error & { statusCode?: number, code?: string }) => {
+        // The multipart limits hold the form to three file parts; their own errors say "reach fields limit" with a 413.
+        if (error.code === 'FST_FIELDS_LIMIT') throw badRequest(`A text field was sent: send ${KINDS.join(', ')} as file parts (with a filename).`)
+        if (error.code === 'FST_PARTS_LIMIT' || error.code === 'FST_FILES_LIMIT') throw badRequest(`More than ${KINDS.length} parts were sent: send only the files ${KINDS.join(', ')}.`)
         // busboy's own parse errors ("Malformed part header", "Unexpected end of form") carry no status.
         if (error instanceof HttpProblem || error.statusCode) throw error
         throw badRequest(`The multipart body is malformed (${error.message}): send the files as multipart/form-data.`)
