@@ -236,3 +236,34 @@ t.test('rows of a campaign whose own row was rejected say so', async (t) => {
   ])
   t.equal(report.rejections.length, 5)
 })
+
+t.test('each row is counted once: read = valid + rejected + duplicates + superseded, also when a kept conflict\'s campaign is rejected later or the lists are cut short', async (t) => {
+  const balanced = (report: Awaited<ReturnType<typeof runImport>>, label: string) => {
+    for (const [file, f] of Object.entries(report.files)) t.equal(f.rowsValid + f.rowsRejected + f.duplicates + f.superseded, f.rowsRead, `${label}: ${file}`)
+  }
+  // A campaign conflict and a period conflict resolved by --on-conflict last, then a bad site cell rejects the campaign.
+  let data = cleanExport('sup')
+  data.campaigns.push(campaign('sup', { alcance: '900' }))
+  data.periods.push(period('sup', '2025-01', '1500', '500.0'))
+  data.sites[1] = site('sup', 'sup-SITE-1', '2025-02', { impactos_catorcenal: 'x' })
+  let report = await runImport(connection, await newCompany(connection), data, { conflictPolicy: 'last', partial: true })
+  t.same(report.campaigns.rejected.map((c) => c.name), ['sup'])
+  t.same(Object.values(report.files).map((f) => f.superseded), [0, 0, 0], 'a rejected campaign\'s versions are rejected rows, not superseded')
+  balanced(report, 'superseded, then rejected')
+
+  // A site row conflict kept by --on-conflict last, then a bad period cell rejects the campaign.
+  data = cleanExport('supsite')
+  data.sites.push(site('supsite', 'supsite-SITE-1', '2025-01', { impactos_catorcenal: '7' }))
+  data.periods[1] = period('supsite', '2025-02', '1500', 'x')
+  report = await runImport(connection, await newCompany(connection), data, { conflictPolicy: 'last', partial: true })
+  balanced(report, 'site row superseded, then rejected')
+
+  // A list cut at one entry: the counts stay exact.
+  data = cleanExport('lim')
+  data.periods = [period('lim', '2025-01', '1500', '500', 'bogus'), period('lim', '2025-13', '1500', '500'), period('lim', '2025-02', '1500', '500'), period('lim', '2025-02', '1500', '500')]
+  report = await runImport(connection, await newCompany(connection), data, { reportLimit: 1 })
+  t.equal(report.files.periods.rowsRejected, 4, 'two bad rows, and the campaign\'s other two (one a duplicate) with it')
+  t.equal(report.files.periods.duplicates, 0)
+  t.equal(report.rejections.length, 1, 'the list is cut')
+  balanced(report, 'reportLimit 1')
+})

@@ -120,7 +120,7 @@ function chooseVersions (campaigns: Map<string, CampaignState>, report: ReportBu
     }
     const keep = keptVersion(state.versions, policy)
     report.conflict({ file: 'campaigns', key: name, lines, columns: differing(state.versions), resolution: `kept line ${keep.line} (--on-conflict ${policy})` })
-    for (const v of state.versions) if (v !== keep) report.supersede('campaigns')
+    for (const v of state.versions) if (v !== keep) report.supersede('campaigns', name)
     chosen.set(name, keep)
   }
   return chosen
@@ -134,23 +134,22 @@ function differing (versions: CampaignVersion[]): string[] {
 
 /** Every row of a rejected campaign is a rejected row, listed with the campaign's reason. */
 async function countRejectedRows (session: Awaited<ReturnType<typeof openSession>>, campaigns: Map<string, CampaignState>, report: ReportBuilder, limit: number): Promise<void> {
-  const listed = new Set(report.report.rejections.map((r) => `${r.file}:${r.line}`))
-  const duplicates = new Set(report.report.duplicates.map((d) => `${d.file}:${d.line}`))
   const rejected = [...report.rejectedCampaigns.keys()]
   for (const name of rejected) {
     const reason = `campaign ${name} rejected: ${report.rejectedCampaigns.get(name)![0]}`
     const state = campaigns.get(name)
     for (const file of ['campaigns', 'periods'] as const) {
       for (const line of state?.lines[file] ?? []) {
-        if (listed.has(`${file}:${line}`)) continue
-        if (duplicates.has(`${file}:${line}`)) report.undoDuplicate(file, line)
+        const counted = report.countedAs(file, line)
+        if (counted === 'rejected') continue
+        if (counted === 'duplicate') report.undoDuplicate(file, line)
         report.reject({ file, line, campaign: name, reason })
       }
     }
   }
+  // Staged site rows were all valid (a rejected row never reaches staging), so none is counted yet.
   const sites = await rejectedSiteRows(session, rejected, limit)
   for (const row of sites.rows) {
-    if (listed.has(`sites:${row.line}`)) continue
     report.reject({ file: 'sites', line: row.line, campaign: row.name, reason: `campaign ${row.name} rejected: ${report.rejectedCampaigns.get(row.name)![0]}` })
   }
   report.report.files.sites.rowsRejected += Math.max(0, sites.count - sites.rows.length)

@@ -54,7 +54,7 @@ export async function findSiteConflicts (session: ImportSession, report: ReportB
       // The version of the key's first or last row (countValid picks that very row), named by its first line.
       const kept = firstOf.get(policy === 'first' ? group.hashes[0] : group.hashes[group.hashes.length - 1])!
       report.conflict({ file: 'sites', key, lines, columns: ['(site row figures)'], resolution: `kept line ${kept} (--on-conflict ${policy})` })
-      for (const line of lines) if (line !== kept) report.supersede('sites')
+      for (const line of lines) if (line !== kept) report.supersede('sites', group.name)
     }
   }
   await createSiteVersions(session, 'import_site_rows')

@@ -83,7 +83,7 @@ function resolveDuplicates (name: string, rows: PeriodRow[], report: ReportBuild
     }
     const keep = keptVersion(versions, policy)
     report.conflict({ file: 'periods', key: `${name} ${period}`, lines, columns: ['impactos_periodo_personas', 'impactos_periodo_vehiculos'], resolution: `kept line ${keep.line} (--on-conflict ${policy})` })
-    for (const v of versions) if (v !== keep) report.supersede('periods')
+    for (const v of versions) if (v !== keep) report.supersede('periods', name)
     kept.push(keep)
   }
   return report.rejectedCampaigns.has(name) ? undefined : kept

@@ -10,6 +10,13 @@ export class ReportBuilder {
   readonly report: ImportReport
   /** Campaign name -> why it is rejected; a rejected campaign stores nothing. */
   readonly rejectedCampaigns = new Map<string, string[]>()
+  /**
+   * How each row of the two small files was counted, by file and line: the lists stop at `limit`,
+   * and a rejected campaign's rows must be counted once, whatever the lists kept.
+   */
+  private readonly counted = new Map<string, 'rejected' | 'duplicate'>()
+  /** Versions set aside by --on-conflict first|last, counted at the end unless their campaign is rejected (then they are rejected rows). */
+  private readonly superseded: Array<{ file: FileKind, campaign: string }> = []
   private readonly started = Date.now()
 
   constructor (companyId: number, sources: Record<FileKind, string>, options: { partial: boolean, conflictPolicy: ConflictPolicy }, private readonly limit = 100_000) {
@@ -45,21 +52,29 @@ export class ReportBuilder {
   duplicate (file: FileKind, line: number, duplicateOf: number): void {
     this.report.files[file].duplicates++
     this.push('duplicates', { file, line, duplicateOf })
+    if (file !== 'sites') this.counted.set(`${file}:${line}`, 'duplicate')
   }
 
   /** A version set aside by the first/last conflict policy (its conflict entry names it). */
-  supersede (file: FileKind): void { this.report.files[file].superseded++ }
+  supersede (file: FileKind, campaign: string): void { this.superseded.push({ file, campaign }) }
+
+  /** How a row of the campaigns or periods file was counted so far. */
+  countedAs (file: Exclude<FileKind, 'sites'>, line: number): 'rejected' | 'duplicate' | undefined {
+    return this.counted.get(`${file}:${line}`)
+  }
 
   /** Drops a duplicate entry whose row is counted as rejected instead (its campaign was rejected). */
   undoDuplicate (file: FileKind, line: number): void {
     this.report.files[file].duplicates--
     this.report.duplicates = this.report.duplicates.filter((d) => d.file !== file || d.line !== line)
+    this.counted.delete(`${file}:${line}`)
   }
 
   /** A row not stored; its campaign (when known) is rejected with it, so no campaign is stored half. */
   reject (entry: ImportRejection): void {
     this.report.files[entry.file].rowsRejected++
     this.push('rejections', entry)
+    if (entry.file !== 'sites') this.counted.set(`${entry.file}:${entry.line}`, 'rejected')
     if (entry.campaign !== undefined) this.rejectCampaign(entry.campaign, `${entry.file} line ${entry.line}: ${entry.reason}`)
   }
 
@@ -87,6 +102,7 @@ export class ReportBuilder {
     report.committed = committed
     report.campaigns.accepted = accepted.sort()
     report.campaigns.rejected = [...this.rejectedCampaigns].map(([name, reasons]) => ({ name, reasons })).sort((a, b) => a.name.localeCompare(b.name))
+    for (const { file, campaign } of this.superseded) if (!this.rejectedCampaigns.has(campaign)) report.files[file].superseded++
     for (const stats of Object.values(report.files)) stats.rowsLoaded = committed ? stats.rowsValid : 0
     report.durationMs = Date.now() - this.started
     return report
