@@ -64,7 +64,7 @@ t.test('--on-conflict last keeps the version of the last row in every file (rows
   const data = cleanExport('aba')
   const [campaignA, campaignB] = [data.campaigns[0], campaign('aba', { alcance: '900' })]
   data.campaigns = [campaignA, campaignB, campaignA]
-  const [periodA, periodB] = [data.periods[0], period('aba', '2025-01', '1500.0', '500')]
+  const [periodA, periodB] = [data.periods[0], period('aba', '2025-01', '1600', '500')]
   data.periods = [periodA, periodB, periodA, data.periods[1]]
   const [siteA, siteB] = [data.sites[0], site('aba', 'aba-SITE-1', '2025-01', { impactos_catorcenal: '999' })]
   data.sites = [siteA, siteB, siteA, data.sites[1]]
@@ -244,10 +244,11 @@ t.test('each row is counted once: read = valid + rejected + duplicates + superse
   // A campaign conflict and a period conflict resolved by --on-conflict last, then a bad site cell rejects the campaign.
   let data = cleanExport('sup')
   data.campaigns.push(campaign('sup', { alcance: '900' }))
-  data.periods.push(period('sup', '2025-01', '1500', '500.0'))
+  data.periods.push(period('sup', '2025-01', '1500', '600'))
   data.sites[1] = site('sup', 'sup-SITE-1', '2025-02', { impactos_catorcenal: 'x' })
   let report = await runImport(connection, await newCompany(connection), data, { conflictPolicy: 'last', partial: true })
   t.same(report.campaigns.rejected.map((c) => c.name), ['sup'])
+  t.same(report.conflicts.map((c) => c.file), ['campaigns', 'periods'], 'both conflicts were resolved by the policy first')
   t.same(Object.values(report.files).map((f) => f.superseded), [0, 0, 0], 'a rejected campaign\'s versions are rejected rows, not superseded')
   balanced(report, 'superseded, then rejected')
 
@@ -266,4 +267,21 @@ t.test('each row is counted once: read = valid + rejected + duplicates + superse
   t.equal(report.files.periods.duplicates, 0)
   t.equal(report.rejections.length, 1, 'the list is cut')
   balanced(report, 'reportLimit 1')
+})
+
+t.test('rows that differ only in how a figure is printed are exact duplicates in every file, not conflicts', async (t) => {
+  const data = cleanExport('fmt')
+  data.campaigns.push(campaign('fmt', { hombres: `${data.campaigns[0].hombres}0`, frecuencia_calculada: `0${data.campaigns[0].frecuencia_calculada}`, alcance: `${data.campaigns[0].alcance} ` }))
+  data.periods.push(period('fmt', '2025-01', '1500.0', '0500'))
+  data.sites.push(site('fmt', 'fmt-SITE-1', '2025-01', { per_muj: `${data.sites[0].per_muj}00` }))
+  const report = await runImport(connection, await newCompany(connection), data)
+  t.equal(report.committed, true, JSON.stringify(report.conflicts))
+  t.same(report.conflicts, [])
+  t.same(Object.values(report.files).map((f) => f.duplicates), [1, 1, 1])
+
+  // A different figure is still a conflict.
+  const changed = cleanExport('fmt2')
+  changed.periods.push(period('fmt2', '2025-01', '1500.5', '500'))
+  const conflicting = await runImport(connection, await newCompany(connection), changed)
+  t.match(conflicting.conflicts, [{ file: 'periods', key: 'fmt2 2025-01' }])
 })

@@ -1,7 +1,7 @@
 import { CAMPAIGN_COLUMNS, HOURS } from './columns.js'
 import { readExport, type CsvSource } from './csv.js'
 import type { ReportBuilder } from './report.js'
-import { headerWarnings, parseColumns, rowHash, SQL_TYPES } from './rows.js'
+import { headerWarnings, parseColumns, SQL_TYPES, valuesHash } from './rows.js'
 import type { StagingWriter } from './session.js'
 import { parsePeriodCode } from './values.js'
 
@@ -53,7 +53,7 @@ export async function readCampaigns (source: CsvSource, report: ReportBuilder, s
     const state = campaigns.get(values.name) ?? { versions: [], lines: { campaigns: [], periods: [] } }
     campaigns.set(values.name, state)
     state.lines.campaigns.push(row.line)
-    const hash = rowHash(row.raw)
+    const hash = valuesHash(values, CAMPAIGN_COLUMNS)
     const same = state.versions.find((v) => v.hash === hash)
     if (same) {
       report.duplicate('campaigns', row.line, same.line)

@@ -16,14 +16,12 @@ export type CsvRow = {
   line: number
   /** Cells by canonical column name; an absent optional column reads as ''. */
   cells: Record<string, string>
-  /** The row as read, to tell exact duplicates from conflicting versions. */
-  raw: string[]
   /** Set when the row has a different number of fields than the header. */
   fieldCountError?: string
 }
 
 /** A row with its cells in the order of COLUMNS[file] (no object per row for the large file). */
-export type CsvRecord = { line: number, values: string[], raw: string[], fieldCountError?: string }
+export type CsvRecord = { line: number, values: string[], fieldCountError?: string }
 
 export type CsvHeader = { missingOptional: string[], ignored: string[] }
 
@@ -36,10 +34,10 @@ export type CsvSource = Readable | string
 export async function * readExport (file: FileKind, source: CsvSource, onHeader: (header: CsvHeader) => void): AsyncGenerator<CsvRow> {
   const names = COLUMNS[file].map((spec) => spec.name)
   for await (const records of readExportBatches(file, source, onHeader)) {
-    for (const { line, values, raw, fieldCountError } of records) {
+    for (const { line, values, fieldCountError } of records) {
       const cells: Record<string, string> = {}
       for (let i = 0; i < names.length; i++) cells[names[i]] = values[i]
-      const row: CsvRow = { line, cells, raw }
+      const row: CsvRow = { line, cells }
       if (fieldCountError !== undefined) row.fieldCountError = fieldCountError
       yield row
     }
@@ -73,7 +71,7 @@ export async function * readExportBatches (file: FileKind, source: CsvSource, on
     }
     const values = new Array<string>(indexes.length)
     for (let i = 0; i < indexes.length; i++) values[i] = indexes[i] === -1 ? '' : (record[indexes[i]] ?? '').trim()
-    const row: CsvRecord = { line, values, raw: record }
+    const row: CsvRecord = { line, values }
     if (record.length !== width) row.fieldCountError = `${record.length} fields where the header has ${width}`
     batch.push(row)
   }

@@ -3,7 +3,7 @@ import type { CampaignState, CampaignVersion } from './campaigns-file.js'
 import { decide, formatSum, readImpact, tolerance, type Cell, type Value } from './cross-check.js'
 import { readExport, type CsvSource } from './csv.js'
 import type { ReportBuilder } from './report.js'
-import { headerWarnings, rowHash } from './rows.js'
+import { headerWarnings, numberKey, rowHash } from './rows.js'
 import type { StagingWriter } from './session.js'
 import { keptVersion } from './versions.js'
 import { parseCampaignType, parsePeriodCode } from './values.js'
@@ -45,7 +45,9 @@ export async function readPeriods (source: CsvSource, campaigns: Map<string, Cam
     }
     const rows = byCampaign.get(name) ?? []
     byCampaign.set(name, rows)
-    rows.push({ line: row.line, lastLine: row.line, period: row.cells.period, personas: row.cells.impactos_periodo_personas, vehiculos: row.cells.impactos_periodo_vehiculos, hash: rowHash(row.raw) })
+    const { impactos_periodo_personas: personas, impactos_periodo_vehiculos: vehiculos } = row.cells
+    const hash = rowHash([row.cells.period, numberKey(personas || null), numberKey(vehiculos || null)])
+    rows.push({ line: row.line, lastLine: row.line, period: row.cells.period, personas, vehiculos, hash })
   }
   for (const [name, rows] of byCampaign) {
     const version = chosen.get(name)

@@ -41,6 +41,29 @@ export function rowHash (values: string[]): string {
   return createHash('sha1').update(values.join('\u001f')).digest('base64')
 }
 
+const PLAIN_NUMBER = /^(\d+)(?:\.(\d+))?$/
+const EXPONENT_NUMBER = /^\d+(\.\d+)?[eE][+-]?\d+$/
+
+/**
+ * A number cell's value rather than its spelling, so rows that differ only in how a figure is
+ * printed (0.5, 0.50, 00.5; 1500, 1500.0) are exact duplicates, as the sites file compares them.
+ */
+export function numberKey (text: string | null): string {
+  if (text === null) return ''
+  const plain = PLAIN_NUMBER.exec(text)
+  if (!plain) return EXPONENT_NUMBER.test(text) ? String(Number(text)) : text
+  const whole = plain[1].replace(/^0+(?=\d)/, '')
+  const fraction = (plain[2] ?? '').replace(/0+$/, '')
+  return fraction ? `${whole}.${fraction}` : whole
+}
+
+const NUMBER_KINDS = new Set<ColumnKind>(['number', 'share'])
+
+/** The hash of a parsed row: what each cell means, not how it was written (ignored columns left out). */
+export function valuesHash (values: Record<string, string | null>, specs: ColumnSpec[]): string {
+  return rowHash(specs.map((spec) => NUMBER_KINDS.has(spec.kind) ? numberKey(values[spec.name]) : values[spec.name] ?? ''))
+}
+
 /**
  * Parses the given columns of a row, recording repairs; returns the values, or undefined after
  * rejecting the row (with the first bad cell as the reason).
