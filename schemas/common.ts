@@ -32,6 +32,7 @@ const STATUS_DESCRIPTIONS: Record<number, string> = {
   404: 'Not found in your company',
   409: 'Conflicts with existing data',
   413: 'Body too large',
+  414: 'A path segment is too long',
   415: 'Unsupported content type',
   426: 'HTTPS required',
   429: 'Too many requests: see Retry-After',
@@ -53,8 +54,9 @@ export function problemResponses (...statuses: number[]): Record<number, TSchema
 
 /**
  * Errors every route can answer, whatever its own contract: bad input, overload, outage, bug.
- * src/plugins/common-problems.ts declares them (and 415 on body methods) on every route that
- * declares its responses, so a route lists only the statuses its own logic answers.
+ * src/plugins/common-problems.ts declares them (and 413 and 415 on body methods, 414 on paths with
+ * parameters) on every route that declares its responses, so a route lists only the statuses its
+ * own logic answers.
  */
 export const COMMON_PROBLEMS = [400, 429, 500, 503] as const
 

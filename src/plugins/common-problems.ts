@@ -2,13 +2,18 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance, RouteOptions } from 'fastify'
 import { COMMON_PROBLEMS, problemResponses } from '../../schemas/common.js'
 
-// Fastify reads a body (and answers 415 for a content type it has no parser for) on these methods.
+// Fastify reads a body on these methods: 413 past the body limit, 415 for a content type it has no parser for.
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
-/** The problem statuses a route can answer whatever its handler does, by method. */
-export function commonStatuses (route: Pick<RouteOptions, 'method'>): number[] {
+/** The problem statuses a route can answer whatever its handler does, by method and path. */
+export function commonStatuses (route: Pick<RouteOptions, 'method' | 'url'>): number[] {
   const methods = [route.method].flat().map((m) => String(m).toUpperCase())
-  return [...COMMON_PROBLEMS, ...(methods.some((m) => BODY_METHODS.has(m)) ? [415] : [])]
+  return [
+    ...COMMON_PROBLEMS,
+    ...(methods.some((m) => BODY_METHODS.has(m)) ? [413, 415] : []),
+    // The router refuses a path parameter longer than its limit (app.ts, frameworkErrors).
+    ...(route.url.includes(':') ? [414] : [])
+  ]
 }
 
 /**

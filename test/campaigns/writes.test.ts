@@ -127,3 +127,21 @@ t.test('DELETE /campaigns/{name}: owner only; its periods and facts go, its site
   t.equal(await left('campaign_site_periods'), 0)
   t.ok(await app.db.selectFrom('sites').select('id').where('company_id', '=', owner.companyId).where('id', '=', built.sites[0].id).executeTakeFirst(), 'site kept')
 })
+
+t.test('the OpenAPI document declares what the framework answers: 413 on body routes, 414 on routes with a path parameter, and the Location of a created campaign', async (t) => {
+  const app = await buildTestApp(t)
+  const doc = (await app.inject('/docs/json')).json()
+  for (const [path, method] of [['/auth/register', 'post'], ['/auth/token', 'post'], ['/auth/logout', 'post'], ['/campaigns/{name}', 'delete'], ['/campaigns/{name}', 'patch']]) {
+    t.ok(doc.paths[path][method].responses['413'], `${method} ${path} declares 413`)
+  }
+  for (const [path, method] of [['/campaigns/{name}', 'get'], ['/campaigns/{name}/summary', 'get'], ['/auth/users/{id}', 'patch']]) {
+    t.ok(doc.paths[path][method].responses['414'], `${method} ${path} declares 414`)
+  }
+  t.notOk(doc.paths['/campaigns'].get.responses['414'], 'no path parameter, no 414')
+  t.ok(doc.paths['/campaigns'].post.responses['201'].headers?.location, 'POST /campaigns declares Location')
+  const admin = await createUserWithToken(app, { role: 'admin' })
+  const created = await app.inject({ method: 'POST', url: '/campaigns', headers: { authorization: admin.authorization }, payload: NEW })
+  t.equal(created.statusCode, 201)
+  t.equal(created.headers.location, '/campaigns/Nueva')
+  t.notOk('headers' in created.json(), 'the header schema is not serialised into the body')
+})

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
 import { CampaignCreate, CampaignDetail, CampaignListItem, CampaignListQuery, CampaignNameParams, CampaignPage, CampaignPatch } from '../../../schemas/campaigns.js'
 import { BEARER_SECURITY, COMMON_PROBLEMS, NoContent, problemResponses } from '../../../schemas/common.js'
 import { deriveCursorKey } from './cursor.js'
@@ -61,7 +62,10 @@ export default async function campaignRoutes (fastify: FastifyInstance, { secret
       summary: 'Create a campaign (admin or owner)',
       security,
       body: CampaignCreate,
-      response: { 201: CampaignListItem, ...problemResponses(...COMMON_PROBLEMS, 401, 403, 409, 413, 415) }
+      response: {
+        201: { ...CampaignListItem, headers: { location: Type.String({ description: 'The new campaign\'s URL', examples: ['/campaigns/Nueva'] }) } },
+        ...problemResponses(...COMMON_PROBLEMS, 401, 403, 409, 413, 415)
+      }
     }
   }, async (request, reply) => {
     const created = await service.createCampaign(app.db, request.user.companyId, request.body)
