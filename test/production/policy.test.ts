@@ -75,6 +75,14 @@ t.test('CORS: exact origins with credentials; a foreign origin gets no ACAO', as
   t.equal(preflight.statusCode, 204)
   t.equal(preflight.headers['access-control-allow-origin'], DASHBOARD)
   t.equal(preflight.headers['access-control-allow-credentials'], 'true')
+  const withRequestId = await app.inject({
+    method: 'OPTIONS',
+    url: '/campaigns',
+    headers: viaProxy('https', { origin: DASHBOARD, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization,x-request-id' })
+  })
+  t.match(withRequestId.headers['access-control-allow-headers'], /X-Request-Id/i, 'the dashboard may send its own request id')
+  const bare = await app.inject({ method: 'OPTIONS', url: '/campaigns', headers: viaProxy('https', { origin: DASHBOARD }) })
+  t.equal(bare.statusCode, 204, 'an OPTIONS without Access-Control-Request-Method is no text/plain 400')
 
   for (const origin of ['https://evil.example.com', 'https://dashboard.example.com.evil.net', 'http://dashboard.example.com', 'null']) {
     const foreign = await app.inject({ url: '/health/live', headers: viaProxy('https', { origin }) })
