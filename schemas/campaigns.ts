@@ -17,8 +17,9 @@ const UNSTORABLE = '\\u0000-\\u001f\\u007f\\ufeff\\ud800-\\udfff'
 export const CampaignNameString = Type.String({
   minLength: 1,
   maxLength: 200,
-  pattern: `^[^${UNSTORABLE}]*[^\\s${UNSTORABLE}][^${UNSTORABLE}]*$`,
-  description: 'The campaign name, unique within your company: printable text with at least one visible character',
+  // "." and ".." cannot be addressed: clients normalise /campaigns/.. to / before sending it.
+  pattern: `^(?!\\.\\.?$)[^${UNSTORABLE}]*[^\\s${UNSTORABLE}][^${UNSTORABLE}]*$`,
+  description: 'The campaign name, unique within your company: printable text with at least one visible character, not "." or ".."',
   examples: ['Verano Refrescos 2025']
 })
 const PeriodCode = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}$', description: 'YYYY-MM (month) or YYYY-NN (catorcena)', examples: ['2025-07'] })

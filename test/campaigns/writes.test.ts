@@ -79,7 +79,12 @@ t.test('values the database cannot hold, or the API cannot return exactly, are r
     t.equal(response.statusCode, 400, field)
     t.ok(response.json().errors?.some((e: { field: string }) => e.field === named), `${field}: names ${named}`)
   }
-  const largest = await app.inject({ method: 'POST', url: '/campaigns', headers, payload: { ...NEW, impactos_personas: Number.MAX_SAFE_INTEGER } })
+  for (const name of ['.', '..']) {
+    const unreachable = await app.inject({ method: 'POST', url: '/campaigns', headers, payload: { ...NEW, name } })
+    t.equal(unreachable.statusCode, 400, `"${name}" cannot be addressed in a URL`)
+  }
+  t.equal((await app.inject({ method: 'POST', url: '/campaigns', headers, payload: { ...NEW, name: '...' } })).statusCode, 201, '"..." can')
+  const largest = await app.inject({ method: 'POST', url: '/campaigns', headers, payload: { ...NEW, name: 'Mayor', impactos_personas: Number.MAX_SAFE_INTEGER } })
   t.equal(largest.statusCode, 201)
   t.equal(largest.json().impactos_personas, Number.MAX_SAFE_INTEGER, '2^53 - 1 round-trips exactly')
   for (const [url, named] of [['/campaigns?q=%00', 'querystring.q'], ['/campaigns?zm=a%00', 'querystring.zm'], ['/analytics/overview?start_date=0000-01-01', 'querystring.start_date'], ['/auth/users/9223372036854775808', 'params.id']]) {

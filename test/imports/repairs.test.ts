@@ -144,6 +144,9 @@ t.test('values PostgreSQL cannot store are rejected row by row, never a failed i
     ['a date serial whose year is too large to recover exactly', (data, name) => {
       data.campaigns[0] = campaign(name, { universo_zona_metro: '30000000000000-01-01' })
     }, { file: 'campaigns', line: 2, reason: /^universo_zona_metro: "30000000000000-01-01" is not a non-negative integer/ }],
+    ['a campaign named ".." (no URL reaches it)', (data) => {
+      data.campaigns[0] = campaign('..')
+    }, { file: 'campaigns', line: 2, reason: /^name ".." cannot be addressed in a URL/ }],
     ['a period figure with more digits than a numeric holds', (data, name) => {
       data.periods[0] = period(name, '2025-01', '1500.' + '0'.repeat(17_000), '500')
     }, { file: 'periods', line: 2, reason: /longer than any figure can be/ }]

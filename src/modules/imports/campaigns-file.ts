@@ -44,6 +44,11 @@ export async function readCampaigns (source: CsvSource, report: ReportBuilder, s
       report.reject({ file: 'campaigns', line: row.line, reason: 'name is empty' })
       continue
     }
+    // As the API refuses them: clients normalise /campaigns/.. to / before sending it.
+    if (values.name === '.' || values.name === '..') {
+      report.reject({ file: 'campaigns', line: row.line, campaign: values.name, reason: `name "${values.name}" cannot be addressed in a URL: rename the campaign` })
+      continue
+    }
     const tipo = values.tipo_campania as 'mensual' | 'catorcenal'
     const problem = checkCampaign(values, tipo)
     if (problem) {
