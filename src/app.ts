@@ -52,6 +52,11 @@ export function serverOptions (config: Config, options: BuildOptions = {}): Fast
     // handler runs; without this Fastify answers its own JSON (a 414 no route declares), not a problem.
     frameworkErrors: (error, request, reply) => {
       reply.header('x-request-id', request.id).header('x-content-type-options', 'nosniff')
+      // No hook runs here, @fastify/cors's neither: the dashboard must still be able to read this problem.
+      const origin = request.headers.origin
+      if (origin !== undefined && config.frontendOrigins.includes(origin)) {
+        reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true').header('vary', 'Origin')
+      }
       const status = error.statusCode ?? 400
       sendProblem(request, reply, status, status === 414
         ? `A path segment is longer than ${MAX_PARAM_LENGTH} characters.`
