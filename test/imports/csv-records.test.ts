@@ -5,8 +5,9 @@ import fc from 'fast-check'
 import t from 'tap'
 import { CsvRecords } from '../../src/modules/imports/csv-records.js'
 
-// The fast reader must give exactly what csv-parse's stream gives (records, line numbers, the
-// error), whatever the bytes and however they are cut into chunks.
+// The fast reader must give exactly what csv-parse's stream gives (records, the error), whatever
+// the bytes and however they are cut into chunks; and each record's line is the line it starts on
+// in the file, found here independently of both readers.
 
 type Outcome = { records: Array<[number, string[]]>, error?: string }
 
@@ -15,11 +16,50 @@ function viaCsvParse (bytes: Buffer): Outcome {
   const records: Array<[number, string[]]> = []
   try {
     const parsed = parse(bytes, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as Array<{ record: string[], info: { lines: number } }>
-    for (const { record, info } of parsed) records.push([info.lines, record])
+    const starts = recordStartLines(bytes)
+    parsed.forEach(({ record, info }, i) => records.push([starts === 'csv-parse' ? info.lines : starts[i], record]))
   } catch (error) {
     return { records: [], error: (error as Error).message }
   }
   return { records }
+}
+
+/**
+ * The line each record starts on: 1 + the line feeds before its first character. Records end at a
+ * line end (LF, or CRLF when the file's first line end is CRLF) outside quotes, and empty ones are
+ * skipped. A file whose first line end is a lone CR is left to csv-parse, numbering and all.
+ */
+function recordStartLines (bytes: Buffer): number[] | 'csv-parse' {
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '')
+  let quotes = 0
+  let mode: 'lf' | 'crlf' | undefined
+  for (let i = 0; i < text.length && !mode; i++) {
+    if (text[i] === '"') quotes++
+    else if (quotes % 2 === 0 && text[i] === '\n') mode = 'lf'
+    else if (quotes % 2 === 0 && text[i] === '\r') {
+      if (text[i + 1] !== '\n') return 'csv-parse'
+      mode = 'crlf'
+    }
+  }
+  if (!mode) return 'csv-parse'
+  const starts: number[] = []
+  let line = 1
+  let start = 0
+  let startLine = 1
+  quotes = 0
+  for (let i = 0; i <= text.length; i++) {
+    const atEnd = i === text.length
+    if (!atEnd && text[i] === '"') quotes++
+    const lineEnd = !atEnd && text[i] === '\n' && quotes % 2 === 0 && (mode === 'lf' || text[i - 1] === '\r')
+    if (lineEnd || atEnd) {
+      const content = text.slice(start, mode === 'crlf' && lineEnd ? i - 1 : i)
+      if (content.length > 0) starts.push(startLine)
+      start = i + 1
+      startLine = line + (lineEnd ? 1 : 0)
+    }
+    if (!atEnd && text[i] === '\n') line++
+  }
+  return starts
 }
 
 function viaCsvRecords (bytes: Buffer, cuts: number[]): Outcome {

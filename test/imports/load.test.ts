@@ -285,3 +285,12 @@ t.test('rows that differ only in how a figure is printed are exact duplicates in
   const conflicting = await runImport(connection, await newCompany(connection), changed)
   t.match(conflicting.conflicts, [{ file: 'periods', key: 'fmt2 2025-01' }])
 })
+
+t.test('a report names the line a row starts on, also after a multi-line cell in a CRLF file', async (t) => {
+  const data = cleanExport('crlf')
+  data.sites = [site('crlf', 'crlf-SITE-1', '2025-01', { municipio: 'Benito\r\nJuárez' }), site('crlf', 'crlf-SITE-1', '2025-02', { mes: '2025-01', impactos_catorcenal: 'bad' })]
+  const files = { ...streams(data, { crlf: true }), sites: Readable.from([csv(SITE_HEADER, data.sites, { crlf: true })]) }
+  const report = await importCampaignFiles(connection, { companyId: await newCompany(connection), files })
+  // Line 1 the header, lines 2-3 the first row (its quoted cell holds a line break), line 4 the second row.
+  t.match(report.rejections, [{ file: 'sites', line: 4, column: 'impactos_catorcenal' }])
+})

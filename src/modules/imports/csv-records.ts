@@ -4,7 +4,13 @@ import { parse } from 'csv-parse'
 // site rows here. Most lines of an export hold no quote at all, and for such a line the result is
 // known: split on commas. This reader splits those itself and hands every other line (quotes,
 // stray CR or LF, the header with its BOM) to csv-parse's own parser, in segments that end on a
-// record boundary, with the line counter set, so records, line numbers and errors stay csv-parse's.
+// record boundary, so records and errors stay csv-parse's.
+//
+// Line numbers are the file's own: a record is reported at the line it starts on, counting line
+// feeds. csv-parse counts a CRLF inside a quoted cell as two lines and reports a record at its last
+// line, so after a multi-line address cell in a Windows export every later line was off. Its own
+// counter is still kept in step, so its error messages read as they always did. (A file whose
+// lines end in a lone CR, or in UTF-16, is read by csv-parse alone and keeps its numbering.)
 
 type CsvApi = {
   info: { lines: number }
@@ -24,7 +30,10 @@ export type OnRecord = (record: string[], line: number) => void
 export class CsvRecords {
   private readonly api = (parse({ bom: true, relax_column_count: true, skip_empty_lines: true }) as unknown as { api: CsvApi }).api
   private mode: 'detect' | 'lf' | 'crlf' | 'stream' = 'detect'
+  /** The physical line the next record starts on. */
   private line = 1
+  /** csv-parse's own line counter, for its error messages. */
+  private parserLine = 1
   private rest: Buffer = Buffer.alloc(0)
   /** Where the pending slow segment starts in `rest` (-1: none), how far it was scanned, its quote count. */
   private slowStart = -1
@@ -48,16 +57,17 @@ export class CsvRecords {
     const mode: string = this.mode
     if (mode !== 'stream') this.scan()
     if (this.rest.length > 0) {
-      this.api.info.lines = this.line
-      this.run(this.rest, true)
+      this.api.info.lines = this.parserLine
+      this.run(this.rest, true, this.line)
     } else if (mode === 'stream') {
       this.run(undefined, true)
     }
     this.rest = Buffer.alloc(0)
   }
 
-  private run (chunk: Buffer | undefined, end: boolean): void {
-    const error = this.api.parse(chunk, end, (record) => this.onRecord(record, this.api.info.lines), () => {})
+  /** Records are reported at `line` (a segment's first line), or at csv-parse's count when streaming. */
+  private run (chunk: Buffer | undefined, end: boolean, line?: number): void {
+    const error = this.api.parse(chunk, end, (record) => this.onRecord(record, line ?? this.api.info.lines), () => {})
     if (error) throw error
   }
 
@@ -85,7 +95,7 @@ export class CsvRecords {
   /** From here on csv-parse reads every byte, exactly as a plain stream. */
   private toStream (): boolean {
     this.mode = 'stream'
-    this.api.info.lines = this.line
+    this.api.info.lines = this.parserLine
     const rest = this.rest
     this.rest = Buffer.alloc(0)
     this.slowStart = -1
@@ -109,6 +119,7 @@ export class CsvRecords {
         if (text.indexOf('"') === -1 && text.indexOf('\r') === -1) {
           if (text.length > 0) this.onRecord(text.split(','), this.line)
           this.line++
+          this.parserLine++
           pos = nl + 1
           continue
         }
@@ -120,12 +131,14 @@ export class CsvRecords {
       for (let i = pos; i < nl; i++) if (buf[i] === QUOTE) this.quotes++
       pos = nl + 1
       if (boundary && this.quotes % 2 === 0) {
-        this.api.info.lines = this.line
-        this.run(buf.subarray(this.slowStart, pos), true)
+        const segment = buf.subarray(this.slowStart, pos)
+        this.api.info.lines = this.parserLine
+        this.run(segment, true, this.line)
         // A stream checks for a BOM once, on the file's first bytes: a segment shorter than a BOM
         // (ending in a line break) cannot hold one, and no later segment starts the file.
         this.api.state.bomSkipped = true
-        this.line = this.api.info.lines
+        this.parserLine = this.api.info.lines
+        this.line += lineFeeds(segment)
         this.slowStart = -1
         this.first = false
       }
@@ -138,4 +151,10 @@ export class CsvRecords {
       this.slowStart = 0
     }
   }
+}
+
+export function lineFeeds (bytes: Buffer): number {
+  let count = 0
+  for (let at = bytes.indexOf(LF); at !== -1; at = bytes.indexOf(LF, at + 1)) count++
+  return count
 }

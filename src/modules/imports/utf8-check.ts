@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer'
+import { lineFeeds } from './csv-records.js'
 
 const LF = 10
 
@@ -25,7 +26,7 @@ export class Utf8Check {
     const complete = completeLength(bytes)
     const checked = bytes.subarray(0, complete)
     if (!isUtf8(checked)) return this.line + firstBadLine(checked)
-    this.line += countLines(checked)
+    this.line += lineFeeds(checked)
     this.carry = Buffer.from(bytes.subarray(complete))
     return undefined
   }
@@ -45,12 +46,6 @@ function completeLength (bytes: Buffer): number {
   const byte = bytes[lead]
   const size = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1
   return lead + size > bytes.length ? lead : bytes.length
-}
-
-function countLines (bytes: Buffer): number {
-  let lines = 0
-  for (let at = bytes.indexOf(LF); at !== -1; at = bytes.indexOf(LF, at + 1)) lines++
-  return lines
 }
 
 /** Lines before the first line that is not UTF-8 (only run once a chunk failed). */
