@@ -44,9 +44,9 @@ export const CampaignSummary = Type.Object({
   }),
   frecuencia: Type.Object({ calculada: Num('Computed frequency', 3.4), promedio: Num('Average frequency', 3.1) }),
   hourly_vehicle_profile: Type.Object({
-    hours: nullable(Type.Array(Type.Integer({ minimum: 0 }), { minItems: 24, maxItems: 24, description: 'Vehicles per hour, hour 0 first' })),
-    peak_hour: nullable(Type.Integer({ minimum: 0, maximum: 23, examples: [18] })),
-    total: nullable(Int('Vehicles over the day', 52000))
+    hours: nullable(Type.Array(nullable(Type.Integer({ minimum: 0 })), { minItems: 24, maxItems: 24, description: 'Vehicles per hour, hour 0 first; null for an hour the export left empty' })),
+    peak_hour: nullable(Type.Integer({ minimum: 0, maximum: 23, description: 'The busiest hour among the known ones', examples: [18] })),
+    total: nullable(Int('Vehicles over the day; null when an hour is unknown', 52000))
   }),
   derived: Type.Object({
     impactos_por_sitio: Num('Person impacts per site', 375000),

@@ -52,7 +52,7 @@ const campaignFields = {
   edad_65mas: Share('Share aged 65 and over'),
   hombres: Share('Share of men'),
   mujeres: Share('Share of women'),
-  hourly_vehicle_count: nullable(Type.Array(Type.Integer({ minimum: 0, maximum: INT4_MAX }), { minItems: 24, maxItems: 24, description: 'Vehicles per hour of the day, hour 0 first' }))
+  hourly_vehicle_count: nullable(Type.Array(nullable(Type.Integer({ minimum: 0, maximum: INT4_MAX })), { minItems: 24, maxItems: 24, description: 'Vehicles per hour of the day, hour 0 first; null for an unknown hour' }))
 }
 export const CAMPAIGN_FIELDS = ['name', ...Object.keys(campaignFields)] as const
 

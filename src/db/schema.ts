@@ -73,8 +73,8 @@ export interface CampaignsTable {
   edad_65mas: Share
   hombres: Share
   mujeres: Share
-  /** hourly_vehicle_count_00..23 of the export, hour 0 first. */
-  hourly_vehicle_count: number[] | null
+  /** hourly_vehicle_count_00..23 of the export, hour 0 first; an empty cell is a NULL element. */
+  hourly_vehicle_count: Array<number | null> | null
   created_at: Generated<Timestamp>
   updated_at: Generated<Timestamp>
 }

@@ -151,3 +151,22 @@ t.test('analytics answers carry an ETag, honour If-None-Match with 304, and are 
   t.not(after.headers.etag, before)
   t.equal((await get('/campaigns/Nope/summary', { 'if-none-match': '*' })).statusCode, 404, 'problems are never 304')
 })
+
+t.test('an unknown hour stays unknown: null in every answer, never the peak hour, and the day\'s total unknown', async (t) => {
+  const app = await buildTestApp(t)
+  const user = await createUserWithToken(app, { role: 'admin' })
+  // The busiest hour (18) is the unknown one, as an export with an empty cell leaves it.
+  const hours = HOURS.map((v, h) => (h === 18 ? null : v))
+  await buildCampaign(app.db, user.companyId, { ...CAMPAIGN, name: 'Horas', hourly_vehicle_count: hours }, { periods: PERIODS, sites: SITES })
+  const get = (url: string) => app.inject({ url, headers: { authorization: user.authorization } })
+  const profile = (await get('/campaigns/Horas/summary')).json().hourly_vehicle_profile
+  t.same(profile.hours, hours)
+  const known = hours.map((v, h) => [v, h] as const).filter(([v]) => v !== null).sort((a, b) => b[0]! - a[0]! || a[1] - b[1])
+  t.equal(profile.peak_hour, known[0][1], 'the busiest known hour')
+  t.equal(profile.total, null, 'a day with an unknown hour has no known total')
+  t.same((await get('/campaigns/Horas')).json().campaign.hourly_vehicle_count, hours, 'detail')
+  t.same((await get('/campaigns?q=Horas')).json().data[0].hourly_vehicle_count, hours, 'list')
+  const created = await app.inject({ method: 'POST', url: '/campaigns', headers: { authorization: user.authorization }, payload: { ...CAMPAIGN, name: 'Horas API', hourly_vehicle_count: hours } })
+  t.equal(created.statusCode, 201)
+  t.same(created.json().hourly_vehicle_count, hours, 'an unknown hour can be written through the API too')
+})

@@ -51,7 +51,7 @@ t.test('a JSON body is validated as sent: a wrong type is a 400 naming the field
   const post = (payload: object) => app.inject({ method: 'POST', url: '/campaigns', headers: { authorization: admin.authorization }, payload })
   const wrong: Array<[string, unknown]> = [
     ['name', 123], ['name', ['Nueva']], ['impactos_personas', true], ['impactos_personas', '42'], ['sites', false],
-    ['hourly_vehicle_count', Array(24).fill(null)], ['periods', '2025-03']
+    ['hourly_vehicle_count', Array(24).fill('5')], ['periods', '2025-03']
   ]
   for (const [field, value] of wrong) {
     const response = await post({ ...NEW, [field]: value })

@@ -294,3 +294,14 @@ t.test('a report names the line a row starts on, also after a multi-line cell in
   // Line 1 the header, lines 2-3 the first row (its quoted cell holds a line break), line 4 the second row.
   t.match(report.rejections, [{ file: 'sites', line: 4, column: 'impactos_catorcenal' }])
 })
+
+t.test('an empty hourly cell is stored as an unknown hour, the others as exported', async (t) => {
+  const companyId = await newCompany(connection)
+  const data = cleanExport('horas')
+  data.campaigns[0].hourly_vehicle_count_05 = ''
+  const report = await runImport(connection, companyId, data)
+  t.equal(report.committed, true)
+  const [stored] = (await dumpCompany(connection, companyId)).campaigns
+  t.equal(stored.hourly_vehicle_count?.[5], null)
+  t.equal(stored.hourly_vehicle_count?.filter((v) => v === null).length, 1)
+})

@@ -26,8 +26,9 @@ const figures = preparedQuery('campaign_figures', (db: Db, companyId: number, na
     sql<number | null>`c.impactos_personas::float8 / nullif(pa.periods, 0)`.as('impactos_por_periodo'),
     sql<number | null>`c.alcance::float8 / nullif(c.universo_zona_metro, 0)`.as('alcance_share_universo'),
     sql<number | null>`c.impactos_personas::float8 / nullif(c.alcance, 0)`.as('frecuencia_efectiva'),
-    sql<number | null>`(select u.h - 1 from unnest(c.hourly_vehicle_count) with ordinality as u(v, h) order by u.v desc, u.h limit 1)`.as('peak_hour'),
-    sql<number | null>`(select sum(v) from unnest(c.hourly_vehicle_count) as v)`.as('hourly_total')
+    // An unknown hour (NULL) is never the peak, and makes the day's total unknown.
+    sql<number | null>`(select u.h - 1 from unnest(c.hourly_vehicle_count) with ordinality as u(v, h) where u.v is not null order by u.v desc, u.h limit 1)`.as('peak_hour'),
+    sql<number | null>`(select case when count(v) = count(*) then sum(v) end from unnest(c.hourly_vehicle_count) as v)`.as('hourly_total')
   ])
   .where('c.company_id', '=', companyId).where('c.name', '=', name), [0, 'example'])
 
