@@ -26,12 +26,15 @@ keep=""
 url=${DATABASE_URL:-}
 prefix=campaign-analytics
 
+# An option's value, or a usage error (exit 2) naming what it needs.
+value() { [ -n "${3:-}" ] || { echo "backup.sh: $1 needs $2 (see --help)" >&2; exit 2; }; }
+
 while [ $# -gt 0 ]; do
   case $1 in
-    --dir) dir=${2:?--dir needs a directory}; shift 2 ;;
-    --keep) keep=${2:?--keep needs a number}; shift 2 ;;
-    --url) url=${2:?--url needs a postgres:// URL}; shift 2 ;;
-    --prefix) prefix=${2:?--prefix needs a name}; shift 2 ;;
+    --dir) value "$1" 'a directory' "${2:-}"; dir=$2; shift 2 ;;
+    --keep) value "$1" 'a number' "${2:-}"; keep=$2; shift 2 ;;
+    --url) value "$1" 'a postgres:// URL' "${2:-}"; url=$2; shift 2 ;;
+    --prefix) value "$1" 'a name' "${2:-}"; prefix=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "backup.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
@@ -39,6 +42,8 @@ done
 
 if [ -z "$url" ]; then echo "backup.sh: no database: set DATABASE_URL or pass --url postgres://..." >&2; exit 2; fi
 if [ -n "$keep" ] && ! [[ $keep =~ ^[1-9][0-9]*$ ]]; then echo "backup.sh: --keep must be a positive whole number, not '$keep'" >&2; exit 2; fi
+# Letters, digits, dot, dash, underscore: the name is also a pattern when --keep prunes.
+if ! [[ $prefix =~ ^[A-Za-z0-9._-]+$ ]]; then echo "backup.sh: --prefix may hold letters, digits, '.', '-' and '_' only, not '$prefix'" >&2; exit 2; fi
 command -v pg_dump >/dev/null || { echo "backup.sh: pg_dump not found: install the PostgreSQL client (postgresql-client)" >&2; exit 2; }
 
 mkdir -p "$dir"
@@ -55,8 +60,10 @@ mv "$partial" "$file"
 echo "backup.sh: wrote $file ($(du -h "$file" | cut -f1))" >&2
 
 if [ -n "$keep" ]; then
-  # The timestamp sorts lexically, so the oldest come first.
-  mapfile -t old < <(find "$dir" -maxdepth 1 -type f -name "$prefix-*.dump" | sort | head -n "-$keep")
+  # Only this prefix followed by a timestamp: "$prefix-*" would also match a longer prefix's backups
+  # (campaign-analytics-staging-...) and could prune the one just written. Timestamps sort lexically.
+  stamp='[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9].[0-9][0-9][0-9]Z'
+  mapfile -t old < <(find "$dir" -maxdepth 1 -type f -name "$prefix-$stamp.dump" | sort | head -n "-$keep")
   for f in "${old[@]}"; do rm -f -- "$f"; echo "backup.sh: removed old backup $f" >&2; done
 fi
 

@@ -26,7 +26,7 @@ file=""
 
 while [ $# -gt 0 ]; do
   case $1 in
-    --url) url=${2:?--url needs a postgres:// URL}; shift 2 ;;
+    --url) [ -n "${2:-}" ] || { echo "restore.sh: --url needs a postgres:// URL (see --help)" >&2; exit 2; }; url=$2; shift 2 ;;
     --force) force=1; shift ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "restore.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;

@@ -94,10 +94,20 @@ t.test('backup keeps only the newest N with --keep, and fails cleanly on a bad d
   }
   t.same(readdirSync(dir).sort(), made.slice(1), 'the oldest one was removed')
 
+  // Another prefix that starts with this one is another series: --keep never touches it, nor the new file.
+  const staging = run(BACKUP, ['--dir', dir, '--prefix', 'campaign-analytics-staging', '--url', source.url])
+  t.equal(staging.status, 0, staging.stderr)
+  const again = run(BACKUP, ['--dir', dir, '--keep', '1', '--url', source.url])
+  t.equal(again.status, 0, again.stderr)
+  const newest = path.basename(again.stdout.trim())
+  t.same(readdirSync(dir).sort(), [path.basename(staging.stdout.trim()), newest].sort(), 'the staging series and the new backup stay')
+
+  const before = readdirSync(dir).sort()
+
   const failed = run(BACKUP, ['--dir', dir, '--url', 'postgres://postgres@127.0.0.1:5432/no_such_database_here'])
   t.not(failed.status, 0)
   t.match(failed.stderr, /no backup was written/)
-  t.same(readdirSync(dir).sort(), made.slice(1), 'no partial file left behind')
+  t.same(readdirSync(dir).sort(), before, 'no partial file left behind')
 })
 
 t.test('both scripts explain themselves and refuse bad usage', async (t) => {
@@ -109,5 +119,11 @@ t.test('both scripts explain themselves and refuse bad usage', async (t) => {
   }
   t.match(run(BACKUP, [], { DATABASE_URL: '' }).stderr, /set DATABASE_URL or pass --url/)
   t.match(run(BACKUP, ['--keep', 'x', '--url', 'postgres://x/y']).stderr, /--keep must be a positive/)
+  for (const [script, option] of [[BACKUP, '--dir'], [BACKUP, '--keep'], [RESTORE, '--url']] as const) {
+    const missing = run(script, [option])
+    t.equal(missing.status, 2, `${option} without a value is a usage error`)
+    t.match(missing.stderr, new RegExp(`^\\S+: ${option} needs .+ \\(see --help\\)`))
+  }
+  t.match(run(BACKUP, ['--prefix', 'a/b', '--url', 'postgres://x/y']).stderr, /--prefix may hold/)
   t.match(run(RESTORE, []).stderr, /which backup/)
 })
