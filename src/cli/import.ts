@@ -1,10 +1,12 @@
 // Imports a customer's three CSV exports into one company: `npm run import -- --company NAME --dir PATH`.
-import { writeFile } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { access, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { ConfigError, loadProcessConfig } from '../config.js'
 import { connectDatabase } from '../db/engine.js'
 import { migrateToLatest } from '../db/migrator.js'
 import { exitWithUsageError, readCommandLine } from './command-line.js'
+import { NOT_MIGRATED } from './with-database.js'
 import { FILE_NAMES, findOrCreateCompany, ImportFileError, importCampaignFiles, summarise, type FileKind } from '../modules/imports/index.js'
 
 const HELP = `Usage: npm run import -- --company NAME (--dir PATH | --campaigns F --periods F --sites F) [options]
@@ -57,6 +59,12 @@ for (const kind of Object.keys(FILE_NAMES) as FileKind[]) {
   files[kind] = file
 }
 
+// Checked before importing: a report that cannot be written must not turn a committed import into a failure.
+if (values.report) {
+  const folder = path.dirname(path.resolve(values.report))
+  await access(folder, constants.W_OK).catch(() => exitWithUsageError(`--report ${values.report}: cannot write into ${folder} (does the folder exist?).`))
+}
+
 const tty = process.stderr.isTTY
 const show = (text: string) => { if (tty) process.stderr.write(`\r\x1b[K${text}`) }
 
@@ -66,22 +74,34 @@ try {
     if (connection.engine === 'pglite') await migrateToLatest(connection.db)
     const company = await findOrCreateCompany(connection.db, values.company)
     if (company.created) console.log(`Created company "${values.company}" (id ${company.id}).`)
-    const report = await importCampaignFiles(connection, {
-      companyId: company.id,
-      files,
-      partial: values.partial ?? false,
-      conflictPolicy: policy,
-      onProgress: (p) => show(p.file === 'merge' ? 'storing…' : `${p.file}: ${p.rowsRead.toLocaleString('en')} rows${p.done ? ' read' : '…'}`)
-    })
-    show('')
-    console.log(summarise(report))
-    if (values.report) {
-      await writeFile(values.report, JSON.stringify(report, null, 2) + '\n')
-      console.log(`Full report: ${values.report}`)
+    // A company created for this run stays only if the run stores something.
+    let keepCompany = !company.created
+    try {
+      const report = await importCampaignFiles(connection, {
+        companyId: company.id,
+        files,
+        partial: values.partial ?? false,
+        conflictPolicy: policy,
+        onProgress: (p) => show(p.file === 'merge' ? 'storing…' : `${p.file}: ${p.rowsRead.toLocaleString('en')} rows${p.done ? ' read' : '…'}`)
+      })
+      keepCompany ||= report.committed
+      show('')
+      console.log(summarise(report))
+      if (values.report) {
+        await writeFile(values.report, JSON.stringify(report, null, 2) + '\n').then(
+          () => console.log(`Full report: ${values.report}`),
+          (error: Error) => console.error(`The report could not be written (${error.message}); the import itself ${report.committed ? 'was committed' : 'stored nothing'}.`)
+        )
+      }
+      const rejected = Object.values(report.files).some((s) => s.rowsRejected > 0)
+      if (rejected && !report.committed) console.log('Fix the rejected rows and run again, or add --partial to store the accepted campaigns (or --on-conflict first|last for conflicts).')
+      process.exitCode = rejected ? 2 : 0
+    } finally {
+      if (!keepCompany) {
+        const removed = await connection.db.deleteFrom('companies').where('id', '=', company.id).execute().then(() => true, () => false)
+        if (removed) console.log(`Company "${values.company}" was not kept: nothing was stored for it.`)
+      }
     }
-    const rejected = Object.values(report.files).some((s) => s.rowsRejected > 0)
-    if (rejected && !report.committed) console.log('Fix the rejected rows and run again, or add --partial to store the accepted campaigns (or --on-conflict first|last for conflicts).')
-    process.exitCode = rejected ? 2 : 0
   } finally {
     await connection.close()
   }
@@ -90,6 +110,7 @@ try {
   if (error instanceof ConfigError) fail(error.message)
   if (error instanceof ImportFileError) fail(`Import failed, nothing was stored: ${error.message}`)
   const code = (error as NodeJS.ErrnoException).code
+  if (code === '42P01') fail(`Import failed, nothing was stored: ${NOT_MIGRATED}`)
   if (code === 'ENOENT') fail(`Import failed, nothing was stored: ${(error as Error).message}. Check --dir or the file flags.`)
   fail(`Import failed, nothing was stored: ${(error as Error).message}`)
 }

@@ -17,7 +17,8 @@ const values = readCommandLine({ down: { type: 'boolean' } }, HELP)
 await withDatabase(async (connection) => {
   const { results = [] } = values.down ? await migrateDown(connection.db) : await migrateToLatest(connection.db)
   for (const result of results) console.log(`${result.status === 'Success' ? '✓' : '✗'} ${result.direction} ${result.migrationName}`)
-  console.log(results.length === 0 ? 'Nothing to do: the database is up to date.' : `${results.length} migration(s) ${values.down ? 'undone' : 'applied'}.`)
+  const nothing = values.down ? 'Nothing to undo: no migration is applied.' : 'Nothing to do: the database is up to date.'
+  console.log(results.length === 0 ? nothing : `${results.length} migration(s) ${values.down ? 'undone' : 'applied'}.`)
 }, {
   what: 'Migration',
   nextStep: 'Nothing after the failing migration was applied; fix the cause and run the command again.'

@@ -14,8 +14,13 @@ export async function withDatabase (action: (connection: DatabaseConnection) => 
       await connection.close()
     }
   } catch (error) {
-    console.error(error instanceof ConfigError ? error.message : `${failure.what} failed: ${(error as Error).message}`)
-    console.error(failure.nextStep)
+    const message = (error as Error).message
+    // A message that already says what failed (a MigrationError's "Migration failed: …") is not prefixed again.
+    console.error(error instanceof ConfigError || message.startsWith(`${failure.what} failed`) ? message : `${failure.what} failed: ${message}`)
+    console.error((error as { code?: string }).code === UNDEFINED_TABLE ? NOT_MIGRATED : failure.nextStep)
     process.exit(1)
   }
 }
+
+const UNDEFINED_TABLE = '42P01'
+export const NOT_MIGRATED = 'The database has no tables yet: run `npm run db:migrate` (or `node dist/src/cli/migrate.js`) first.'

@@ -2,6 +2,9 @@ import t from 'tap'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { randomUUID } from 'node:crypto'
+import { rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { sql } from 'kysely'
 import { buildTestApp, createUserWithToken, ENGINE } from '../helper.js'
 import { ROOT } from '../support/database.js'
@@ -107,6 +110,12 @@ t.test('the command line', async (t) => {
   const unreachable = await cli(['--dry-run'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none', DB_CONNECTION_TIMEOUT_MS: '500' })
   t.equal(unreachable.code, 1, 'exits non-zero on failure')
   t.match(unreachable.stderr, /Cleanup failed/)
+  // A fresh embedded directory has no tables: say to migrate, not "fix the cause".
+  const empty = path.join(tmpdir(), `cleanup-unmigrated-${randomUUID()}`)
+  t.teardown(() => rm(empty, { recursive: true, force: true }))
+  const unmigrated = await cli(['--dry-run'], { DATABASE_URL: '', PGLITE_DATA_DIR: empty })
+  t.equal(unmigrated.code, 1)
+  t.match(unmigrated.stderr, /has no tables yet: run `npm run db:migrate`/)
 })
 
 t.test('the command line --dry-run on the server database', { skip: ENGINE !== 'postgres' && 'the CLI reaches a database by DATABASE_URL; the PGlite test database lives inside this process' }, async (t) => {

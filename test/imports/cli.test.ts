@@ -70,3 +70,24 @@ t.test('exit 0 when nothing is rejected (with the JSON report), 2 when rows are 
   t.equal(missing.code, 1)
   t.match(missing.stderr, /Import failed, nothing was stored: .*no such file/i)
 })
+
+t.test('a company created for a run that stores nothing is not kept; an unwritable --report is refused before anything is stored', async (t) => {
+  const company = uniqueName('cli-none')
+  const defective = cleanExport('cli-none')
+  defective.periods[0] = period('cli-none', '2025-01', 'n/a', '500')
+  const first = await cli(['--company', company, '--dir', await writeExport('none', defective)])
+  t.equal(first.code, 2)
+  t.match(first.stdout, /Created company/)
+  t.match(first.stdout, /was not kept: nothing was stored for it/)
+
+  const clean = await writeExport('none-clean', cleanExport('cli-none'))
+  const unwritable = await cli(['--company', company, '--dir', clean, '--report', path.join(work, 'no-such-folder', 'r.json')])
+  t.equal(unwritable.code, 1)
+  t.match(unwritable.stderr, /--report .+ cannot write into .+no-such-folder \(does the folder exist\?\)/)
+  t.notMatch(unwritable.stdout, /Created company|committed/, 'refused before connecting')
+
+  const second = await cli(['--company', company, '--dir', clean])
+  t.equal(second.code, 0, second.stderr)
+  t.match(second.stdout, /Created company/, 'the first run left no company behind')
+  t.notMatch(second.stdout, /not kept/)
+})
