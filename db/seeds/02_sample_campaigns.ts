@@ -11,13 +11,16 @@ import { DEFAULT_COMPANY_NAME } from '../../src/modules/auth/default-owner.js'
 // default company through the importer, so the seed exercises the same repairs a customer file
 // does. Re-runnable: the importer upserts by natural key.
 
-export const SAMPLE_DATA_DIR = fileURLToPath(new URL('./data', import.meta.url))
+/** db/seeds/data: next to this file in the sources; from the compiled seed (dist/db/seeds), back in the project's db/seeds (the build does not copy data). */
+export const SAMPLE_DATA_DIR = [new URL('./data', import.meta.url), new URL('../../../db/seeds/data', import.meta.url)]
+  .map((url) => fileURLToPath(url))
+  .find((dir) => existsSync(dir)) ?? fileURLToPath(new URL('./data', import.meta.url))
 
 export async function seedSampleCampaigns (target: DatabaseConnection | Kysely<Database>, options: { companyId?: number, dir?: string } = {}): Promise<ImportReport | undefined> {
   const dir = options.dir ?? SAMPLE_DATA_DIR
   const files = Object.fromEntries(Object.entries(FILE_NAMES).map(([kind, name]) => [kind, `${dir}/${name}`])) as Record<FileKind, string>
   if (!Object.values(files).every((file) => existsSync(file))) {
-    console.warn(`Sample campaigns not seeded: ${dir} does not hold ${Object.values(FILE_NAMES).join(', ')} (run scripts/generate-sample-data.ts).`)
+    console.warn(`Sample campaigns not seeded: ${dir} does not hold ${Object.values(FILE_NAMES).join(', ')} (npm run generate:seed-data writes them).`)
     return undefined
   }
   const db = 'pool' in target ? target.db : target
