@@ -5,6 +5,8 @@ import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, loadProcessConfig, type Config } from './config.js'
 import { EmbeddedDatabaseLockedError } from './db/engine.js'
+import { MigrationError } from './db/migrator.js'
+import { isDatabaseUnavailable } from './plugins/errors.js'
 
 function loadConfigOrExit (): Config {
   try {
@@ -18,9 +20,17 @@ function loadConfigOrExit (): Config {
 
 const config = loadConfigOrExit()
 const app = await buildApp(config).catch((error: unknown) => {
-  if (!(error instanceof EmbeddedDatabaseLockedError)) throw error
-  console.error(`${error.message}\nThe service did not start.`)
-  process.exit(1)
+  if (error instanceof EmbeddedDatabaseLockedError) {
+    console.error(`${error.message}\nThe service did not start.`)
+    process.exit(1)
+  }
+  // Start-up work that needs the database (MIGRATE_ON_START, the embedded database's migrations
+  // and seed) failing: one line saying what and what to do, not an uncaught stack trace.
+  if (error instanceof MigrationError || isDatabaseUnavailable(error as Error)) {
+    console.error(`${(error as Error).message}\nThe service did not start: check DATABASE_URL and that the database is reachable, or start without MIGRATE_ON_START and migrate separately (node dist/src/cli/migrate.js).`)
+    process.exit(1)
+  }
+  throw error
 })
 
 if (!config.secretKeyFromEnv) app.log.warn('SECRET_KEY is not set: using a random key, so tokens will not survive a restart (fine for development)')

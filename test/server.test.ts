@@ -56,3 +56,13 @@ t.test('ENV=production without secrets refuses to start, naming each missing set
   t.not(code, 0)
   for (const name of ['SECRET_KEY', 'FRONTEND_ORIGINS', 'DATABASE_URL']) t.match(output(), name)
 })
+
+t.test('MIGRATE_ON_START with an unreachable database refuses to start in one clear message, not a stack trace', async (t) => {
+  const { child, output } = startServer({
+    DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none', MIGRATE_ON_START: '1', DB_CONNECTION_TIMEOUT_MS: '500', PORT: String(await freePort())
+  })
+  const [code] = await once(child, 'exit')
+  t.equal(code, 1)
+  t.match(output(), /The service did not start: check DATABASE_URL/)
+  t.notMatch(output(), /\n\s+at /, 'no stack trace')
+})
