@@ -6,11 +6,14 @@ import { Type, type Static } from '@sinclair/typebox'
  * The one place that reads the environment. Names of the old service are kept
  * (DATABASE_URL, SECRET_KEY, FRONTEND_ORIGINS, LOG_LEVEL, TESTING, ENV).
  */
+/** One of some words: an `enum`, so a wrong value gets one error listing them (a union of literals gave one error per literal). */
+const OneOf = <const T extends string>(values: readonly T[], options: { default?: T } = {}) => Type.Unsafe<T>({ type: 'string', enum: values, ...options })
+
 export const EnvSchema = Type.Object({
-  ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], { default: 'development' }),
+  ENV: OneOf(['development', 'production', 'test'], { default: 'development' }),
   HOST: Type.String({ default: '0.0.0.0' }),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
-  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+  LOG_LEVEL: OneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   TESTING: Type.Boolean({ default: false }),
 
   DATABASE_URL: Type.Optional(Type.String()),
@@ -29,7 +32,7 @@ export const EnvSchema = Type.Object({
   ACCESS_TOKEN_EXPIRE_MINUTES: Type.Integer({ minimum: 1, default: 15 }),
   REFRESH_TOKEN_EXPIRE_DAYS: Type.Integer({ minimum: 1, default: 7 }),
   REFRESH_FAMILY_MAX_DAYS: Type.Integer({ minimum: 1, default: 30 }),
-  COOKIE_SAMESITE: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('lax'), Type.Literal('strict')])),
+  COOKIE_SAMESITE: Type.Optional(OneOf(['none', 'lax', 'strict'])),
   ADMIN_EMAIL: Type.Optional(Type.String()),
   ADMIN_PASSWORD: Type.Optional(Type.String()),
   REDIS_URL: Type.Optional(Type.String()),
@@ -79,13 +82,26 @@ function productionProblems (env: Env, origins: string[]): string[] {
   return problems
 }
 
+type EnvError = { instancePath: string, keyword: string, message?: string, params: { allowedValues?: unknown[] } }
+
+/** One line per variable, naming the allowed words for a word list (env-schema's own text says "must be equal to one of the allowed values"). */
+function schemaProblems (error: Error & { errors?: EnvError[] }, source: Record<string, string | undefined>): string[] {
+  if (!error.errors) return [error.message]
+  return error.errors.map((e) => {
+    const name = e.instancePath.replace(/^\//, '')
+    return e.keyword === 'enum' && e.params.allowedValues
+      ? `${name} must be one of ${e.params.allowedValues.join(', ')} (got "${source[name]}")`
+      : `${name} ${e.message ?? 'is invalid'}`
+  })
+}
+
 /** Validates `source` (process.env by default) and returns the typed config, or throws ConfigError listing every problem. */
 export function loadConfig (source: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env, options: { dotenv?: boolean } = {}): Config {
   let env: Env
   try {
     env = envSchema<Env>({ schema: EnvSchema, data: normaliseBooleans(source), env: false, dotenv: options.dotenv ?? false })
   } catch (error) {
-    throw new ConfigError([(error as Error).message])
+    throw new ConfigError(schemaProblems(error as Error & { errors?: EnvError[] }, source))
   }
   const isProduction = env.ENV === 'production'
   const frontendOrigins = parseOrigins(env.FRONTEND_ORIGINS)

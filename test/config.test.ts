@@ -74,6 +74,10 @@ t.test('postgresql:// URLs are accepted, other schemes are not', async (t) => {
 t.test('a malformed value is reported with its name', async (t) => {
   t.match(problemsOf({ PORT: 'eighty' }), [/PORT/])
   t.match(problemsOf({ LOG_LEVEL: 'loud' }), [/LOG_LEVEL/])
+  // A word list names its words, once: not "must be equal to constant" per word.
+  t.same(problemsOf({ ENV: 'prod' }), ['ENV must be one of development, production, test (got "prod")'])
+  t.same(problemsOf({ LOG_LEVEL: 'verbose' }), ['LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "verbose")'])
+  t.same(problemsOf({ COOKIE_SAMESITE: 'Lax' }), ['COOKIE_SAMESITE must be one of none, lax, strict (got "Lax")'])
 })
 
 t.test('the ConfigError message lists every problem on its own line', async (t) => {
