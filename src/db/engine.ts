@@ -108,7 +108,7 @@ async function lockDataDirectory (dir: string): Promise<() => Promise<void>> {
     throw new EmbeddedDatabaseLockedError(
       `The embedded database in ${dir} is in use by another process (a running server or command): ` +
       'two processes writing to it would corrupt it. Stop that process, or use another PGLITE_DATA_DIR, ' +
-      `or PostgreSQL with DATABASE_URL. If nothing is running (it was killed), delete ${dir}.lock.`)
+      `or PostgreSQL with DATABASE_URL. If nothing is running (it was killed), remove the lock: rm -r ${dir}.lock`)
   }
 }
 

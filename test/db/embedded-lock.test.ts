@@ -23,7 +23,7 @@ t.test('a second opener of the directory is refused, saying what to do, until th
   t.type(refused, EmbeddedDatabaseLockedError)
   t.match(refused?.message, `The embedded database in ${dir} is in use by another process`)
   t.match(refused?.message, /Stop that process, or use another PGLITE_DATA_DIR, or PostgreSQL with DATABASE_URL/)
-  t.match(refused?.message, `delete ${dir}.lock`)
+  t.match(refused?.message, `rm -r ${dir}.lock`)
 
   await first.close()
   const next = await connectDatabase(embedded(dir))
