@@ -3,6 +3,12 @@
 // substitutions and keyboard walks people actually use. Only entries of 8..128 characters are
 // kept, since shorter ones are refused by length anyway. Run: npx tsx scripts/generate-common-passwords.ts
 import { writeFile } from 'node:fs/promises'
+import { readCommandLine } from '../src/cli/command-line.js'
+
+readCommandLine({}, `Usage: npx tsx scripts/generate-common-passwords.ts [--help]
+
+Rewrites src/modules/auth/common-passwords.json, the list of passwords registration refuses, from
+the word lists in this script (no network). Deterministic: the same script writes the same file.`)
 
 const BASE = `
 password passw0rd p@ssword p@ssw0rd pass pwd secret letmein welcome welcome1 admin administrator
