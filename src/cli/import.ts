@@ -87,15 +87,18 @@ try {
       keepCompany ||= report.committed
       show('')
       console.log(summarise(report))
-      if (values.report) {
-        await writeFile(values.report, JSON.stringify(report, null, 2) + '\n').then(
-          () => console.log(`Full report: ${values.report}`),
-          (error: Error) => console.error(`The report could not be written (${error.message}); the import itself ${report.committed ? 'was committed' : 'stored nothing'}.`)
-        )
-      }
       const rejected = Object.values(report.files).some((s) => s.rowsRejected > 0)
       if (rejected && !report.committed) console.log('Fix the rejected rows and run again, or add --partial to store the accepted campaigns (or --on-conflict first|last for conflicts).')
       process.exitCode = rejected ? 2 : 0
+      if (values.report) {
+        await writeFile(values.report, JSON.stringify(report, null, 2) + '\n').then(
+          () => console.log(`Full report: ${values.report}`),
+          (error: Error) => {
+            console.error(`The report could not be written (${error.message}); the import itself ${report.committed ? 'was committed' : 'stored nothing'}.`)
+            process.exitCode = 1
+          }
+        )
+      }
     } finally {
       if (!keepCompany) {
         const removed = await connection.db.deleteFrom('companies').where('id', '=', company.id).execute().then(() => true, () => false)
