@@ -20,7 +20,7 @@ export async function seedSampleCampaigns (target: DatabaseConnection | Kysely<D
   const dir = options.dir ?? SAMPLE_DATA_DIR
   const files = Object.fromEntries(Object.entries(FILE_NAMES).map(([kind, name]) => [kind, `${dir}/${name}`])) as Record<FileKind, string>
   if (!Object.values(files).every((file) => existsSync(file))) {
-    console.warn(`Sample campaigns not seeded: ${dir} does not hold ${Object.values(FILE_NAMES).join(', ')} (npm run generate:seed-data writes them).`)
+    console.warn(`Sample campaigns not seeded: ${dir} does not hold ${Object.values(FILE_NAMES).join(', ')} (write them with npm run generate:seed-data, which runs scripts/generate-sample-data.ts).`)
     return undefined
   }
   const db = 'pool' in target ? target.db : target
