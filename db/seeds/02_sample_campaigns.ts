@@ -11,10 +11,16 @@ import { DEFAULT_COMPANY_NAME } from '../../src/modules/auth/default-owner.js'
 // default company through the importer, so the seed exercises the same repairs a customer file
 // does. Re-runnable: the importer upserts by natural key.
 
-/** db/seeds/data: next to this file in the sources; from the compiled seed (dist/db/seeds), back in the project's db/seeds (the build does not copy data). */
-export const SAMPLE_DATA_DIR = [new URL('./data', import.meta.url), new URL('../../../db/seeds/data', import.meta.url)]
-  .map((url) => fileURLToPath(url))
-  .find((dir) => existsSync(dir)) ?? fileURLToPath(new URL('./data', import.meta.url))
+/**
+ * db/seeds/data as seen from the seed module at `moduleUrl`: next to it in the sources; from the
+ * compiled seed (dist/db/seeds), back in the project's db/seeds, since the build does not copy data.
+ */
+export function sampleDataDir (moduleUrl: string | URL): string {
+  const candidates = [new URL('./data', moduleUrl), new URL('../../../db/seeds/data', moduleUrl)].map((url) => fileURLToPath(url))
+  return candidates.find((dir) => existsSync(dir)) ?? candidates[0]
+}
+
+export const SAMPLE_DATA_DIR = sampleDataDir(import.meta.url)
 
 export async function seedSampleCampaigns (target: DatabaseConnection | Kysely<Database>, options: { companyId?: number, dir?: string } = {}): Promise<ImportReport | undefined> {
   const dir = options.dir ?? SAMPLE_DATA_DIR

@@ -4,12 +4,21 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import t from 'tap'
 import { FILE_NAMES } from '../../src/modules/imports/index.js'
-import { SAMPLE_DATA_DIR, seedSampleCampaigns } from '../../db/seeds/02_sample_campaigns.js'
+import { pathToFileURL } from 'node:url'
+import { sampleDataDir, SAMPLE_DATA_DIR, seedSampleCampaigns } from '../../db/seeds/02_sample_campaigns.js'
+import { ROOT } from '../support/database.js'
 import { openTestDatabase } from '../helper.js'
 import { dumpCompany, newCompany } from './fixtures.js'
 
 const connection = await openTestDatabase()
 t.teardown(() => connection.close())
+
+t.test('the seed finds db/seeds/data from the sources and from the compiled seed in dist/, which the build does not copy it into', async (t) => {
+  const data = path.join(ROOT, 'db/seeds/data')
+  t.equal(SAMPLE_DATA_DIR, data)
+  t.equal(sampleDataDir(pathToFileURL(path.join(ROOT, 'db/seeds/02_sample_campaigns.ts'))), data, 'the sources')
+  t.equal(sampleDataDir(pathToFileURL(path.join(ROOT, 'dist/db/seeds/02_sample_campaigns.js'))), data, 'the compiled seed (Render\'s seed job, the image\'s first start)')
+})
 
 t.test('without sample files the seed says what to run and stores nothing', async (t) => {
   const empty = await mkdtemp(path.join(tmpdir(), 'seed-'))
