@@ -1,4 +1,4 @@
-import { dateSerial, type RepairRule } from './values.js'
+import { dateSerial, withoutLeadingZeros, type RepairRule } from './values.js'
 
 // The periods file's impact columns are only trusted once they add up to the campaign's totals in
 // the campaigns file. The check decides which header holds which figure (the real export swaps
@@ -18,7 +18,7 @@ const MAX_DIGITS = 1000
 export function readImpact (raw: string): Value | { error: string } {
   if (raw === '') return { text: null, number: 0, repairs: [] }
   if (raw.length > 2 * MAX_DIGITS + 1 && DECIMAL.test(raw)) return { error: `a number of ${raw.length} characters is longer than any figure can be (at most ${MAX_DIGITS} digits on each side of the point)` }
-  if (DECIMAL.test(raw)) return { text: raw.replace(/^0+(?=\d)/, ''), number: Number(raw), repairs: [] }
+  if (DECIMAL.test(raw)) return { text: withoutLeadingZeros(raw), number: Number(raw), repairs: [] }
   const serial = dateSerial(raw)
   if (serial !== undefined && serial >= 0) return { text: String(serial), number: serial, repairs: [{ recovered: String(serial), rule: 'spreadsheet-date-serial' }] }
   return { error: `"${raw}" is not a non-negative number` }
@@ -30,7 +30,7 @@ export function readImpact (raw: string): Value | { error: string } {
  * less than half a unit (an integer total of fractional period values).
  */
 export function tolerance (total: string): number {
-  return 0.5 * 10 ** Math.max(0, total.replace(/^0+(?=\d)/, '').length - 8)
+  return 0.5 * 10 ** Math.max(0, withoutLeadingZeros(total).length - 8)
 }
 
 export function confirms (sum: number, total: string): boolean {
@@ -47,7 +47,7 @@ function placePoint (digits: string, mean: number): string {
     const d = value > 0 ? Math.abs(Math.log10(value) - Math.log10(mean)) : Infinity
     if (d < distance) { best = text; distance = d }
   }
-  return best.replace(/^0+(?=\d)/, '')
+  return withoutLeadingZeros(best)
 }
 
 /**

@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse'
+import { occurrences } from './occurrences.js'
 
 // csv-parse walks every byte through its state machine and allocates per field: ~10 s per million
 // site rows here. Most lines of an export hold no quote at all, and for such a line the result is
@@ -138,7 +139,7 @@ export class CsvRecords {
         // (ending in a line break) cannot hold one, and no later segment starts the file.
         this.api.state.bomSkipped = true
         this.parserLine = this.api.info.lines
-        this.line += lineFeeds(segment)
+        this.line += occurrences(segment, '\n')
         this.slowStart = -1
         this.first = false
       }
@@ -151,10 +152,4 @@ export class CsvRecords {
       this.slowStart = 0
     }
   }
-}
-
-export function lineFeeds (bytes: Buffer): number {
-  let count = 0
-  for (let at = bytes.indexOf(LF); at !== -1; at = bytes.indexOf(LF, at + 1)) count++
-  return count
 }

@@ -3,7 +3,7 @@ import type { ReportBuilder } from './report.js'
 import type { ColumnKind, ColumnSpec, FileKind } from './columns.js'
 import type { CsvHeader, CsvRecord, CsvRow } from './csv.js'
 import {
-  isNonNegative, isShare, parseAvailability, parseCampaignType, parseCount, parseDate, parseSmallCount, parseNonNegative, parsePeriodCode, parseShare, parseText, type Parsed
+  isNonNegative, isShare, parseAvailability, parseCampaignType, parseCount, parseDate, parseSmallCount, parseNonNegative, parsePeriodCode, parseShare, parseText, withoutLeadingZeros, type Parsed
 } from './values.js'
 
 /** The staging column type of each kind (values reach staging already validated). */
@@ -52,7 +52,7 @@ export function numberKey (text: string | null): string {
   if (text === null) return ''
   const plain = PLAIN_NUMBER.exec(text)
   if (!plain) return EXPONENT_NUMBER.test(text) ? String(Number(text)) : text
-  const whole = plain[1].replace(/^0+(?=\d)/, '')
+  const whole = withoutLeadingZeros(plain[1])
   const fraction = (plain[2] ?? '').replace(/0+$/, '')
   return fraction ? `${whole}.${fraction}` : whole
 }

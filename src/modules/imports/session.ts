@@ -5,6 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams'
 import { CompiledQuery, type Kysely } from 'kysely'
 import type { DatabaseConnection } from '../../db/engine.js'
 import type { Database } from '../../db/schema.js'
+import { occurrences } from './occurrences.js'
 
 /**
  * One client holding the import's transaction, with bulk COPY into staging tables: the one
@@ -97,14 +98,8 @@ const QUOTE_OR_BREAK = /["\r\n]/
  */
 function csvLine (values: Row): string {
   const line = values.join(',')
-  if (QUOTE_OR_BREAK.test(line) || commas(line) !== values.length - 1 || values.includes('')) return values.map(csvField).join(',') + '\n'
+  if (QUOTE_OR_BREAK.test(line) || occurrences(line, ',') !== values.length - 1 || values.includes('')) return values.map(csvField).join(',') + '\n'
   return line + '\n'
-}
-
-function commas (line: string): number {
-  let count = 0
-  for (let at = line.indexOf(','); at !== -1; at = line.indexOf(',', at + 1)) count++
-  return count
 }
 
 /** A CSV field for COPY: NULL is an unquoted empty field; anything else is quoted when it must be. */

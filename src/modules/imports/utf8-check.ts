@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer'
-import { lineFeeds } from './csv-records.js'
+import { occurrences } from './occurrences.js'
 
 const LF = 10
 
@@ -26,7 +26,7 @@ export class Utf8Check {
     const complete = completeLength(bytes)
     const checked = bytes.subarray(0, complete)
     if (!isUtf8(checked)) return this.line + firstBadLine(checked)
-    this.line += lineFeeds(checked)
+    this.line += occurrences(checked, '\n')
     this.carry = Buffer.from(bytes.subarray(complete))
     return undefined
   }

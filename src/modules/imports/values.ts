@@ -26,6 +26,11 @@ const NONZERO_MANTISSA = /^[0.]*[1-9]/
 
 const ZERO = 48
 
+/** Digits without the zeros a spreadsheet may pad them with: "0042" is "42", "0" stays "0". */
+export function withoutLeadingZeros (digits: string): string {
+  return digits.charCodeAt(0) === ZERO ? digits.replace(/^0+(?=\d)/, '') : digits
+}
+
 const ok = (value: string | null): Parsed => ({ ok: true, value })
 const fail = (reason: string): Parsed => ({ ok: false, reason })
 
@@ -62,7 +67,7 @@ export function dateSerial (text: string): number | undefined {
 export function parseCount (raw: string): Parsed {
   if (raw === '') return ok(null)
   if (INTEGER.test(raw)) {
-    const digits = raw.charCodeAt(0) === ZERO ? raw.replace(/^0+(?=\d)/, '') : raw
+    const digits = withoutLeadingZeros(raw)
     return digits.length <= SHORT_COUNT_DIGITS || BigInt(digits) <= MAX_COUNT ? ok(digits) : fail(`${raw} is larger than ${MAX_COUNT}, the largest integer the API can return exactly`)
   }
   const serial = dateSerial(raw)
