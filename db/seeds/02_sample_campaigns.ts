@@ -7,16 +7,17 @@ import { FILE_NAMES, findOrCreateCompany, importCampaignFiles, summarise, type F
 import type { ImportReport } from '../../schemas/imports.js'
 import { DEFAULT_COMPANY_NAME } from '../../src/modules/auth/default-owner.js'
 
-// Loads the project's generated sample data (db/seeds/data, the three export formats) into the
+// Loads the project's generated sample data (db/sample-data, the three export formats) into the
 // default company through the importer, so the seed exercises the same repairs a customer file
 // does. Re-runnable: the importer upserts by natural key.
 
 /**
- * db/seeds/data as seen from the seed module at `moduleUrl`: next to it in the sources; from the
- * compiled seed (dist/db/seeds), back in the project's db/seeds, since the build does not copy data.
+ * db/sample-data as seen from the seed module at `moduleUrl`: beside db/seeds in the sources; from
+ * the compiled seed (dist/db/seeds), back in the project's db/, since the build does not copy data.
+ * (Not inside db/seeds, where kysely-ctl would warn about a folder that is not a seed.)
  */
 export function sampleDataDir (moduleUrl: string | URL): string {
-  const candidates = [new URL('./data', moduleUrl), new URL('../../../db/seeds/data', moduleUrl)].map((url) => fileURLToPath(url))
+  const candidates = [new URL('../sample-data', moduleUrl), new URL('../../../db/sample-data', moduleUrl)].map((url) => fileURLToPath(url))
   return candidates.find((dir) => existsSync(dir)) ?? candidates[0]
 }
 

@@ -13,8 +13,8 @@ import { dumpCompany, newCompany } from './fixtures.js'
 const connection = await openTestDatabase()
 t.teardown(() => connection.close())
 
-t.test('the seed finds db/seeds/data from the sources and from the compiled seed in dist/, which the build does not copy it into', async (t) => {
-  const data = path.join(ROOT, 'db/seeds/data')
+t.test('the seed finds db/sample-data from the sources and from the compiled seed in dist/, which the build does not copy it into', async (t) => {
+  const data = path.join(ROOT, 'db/sample-data')
   t.equal(SAMPLE_DATA_DIR, data)
   t.equal(sampleDataDir(pathToFileURL(path.join(ROOT, 'db/seeds/02_sample_campaigns.ts'))), data, 'the sources')
   t.equal(sampleDataDir(pathToFileURL(path.join(ROOT, 'dist/db/seeds/02_sample_campaigns.js'))), data, 'the compiled seed (Render\'s seed job, the image\'s first start)')

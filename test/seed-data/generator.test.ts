@@ -5,7 +5,7 @@ import t from 'tap'
 import { generate, type GeneratorOptions } from '../../scripts/sample-data/generate.js'
 import { epochDays, readExport } from './read-export.js'
 
-const DATA = fileURLToPath(new URL('../../db/seeds/data/', import.meta.url))
+const DATA = fileURLToPath(new URL('../../db/sample-data/', import.meta.url))
 const FILES = ['bd_campanias_agrupado.csv', 'bd_campanias_periodos.csv', 'bd_campanias_sitios.csv', 'manifest.json']
 
 // The headers of the customer exports, in their order (data-formats.md and the real export);

@@ -56,7 +56,7 @@ t.test('a database outage: fast 503s, no crash, recovery without restart, no los
   const acknowledged = await app.db.insertInto('companies')
     .values(Array.from({ length: 20 }, (_, i) => ({ name: `${prefix}-before-${i}` }))).returning('id').execute()
   const registered = await registerThroughApi(app, doc, 3)
-  // An import (the sample exports of db/seeds/data, through the importer) into a company of its own.
+  // An import (the sample exports of db/sample-data, through the importer) into a company of its own.
   const importCompany = await app.db.insertInto('companies').values({ name: uniqueName('outage-import') }).returning('id').executeTakeFirstOrThrow()
   const files = Object.fromEntries(Object.entries(FILE_NAMES).map(([kind, name]) => [kind, path.join(SAMPLE_DATA_DIR, name)])) as Record<keyof typeof FILE_NAMES, string>
   const imported = await importCampaignFiles(connection, { companyId: importCompany.id, files, partial: true })
