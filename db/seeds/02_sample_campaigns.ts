@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import type { Kysely } from 'kysely'
 import type { DatabaseConnection } from '../../src/db/engine.js'
 import type { Database } from '../../src/db/schema.js'
-import { FILE_NAMES, findOrCreateCompany, importCampaignFiles, summarise, type FileKind } from '../../src/modules/imports/index.js'
+import { FILE_NAMES, importCampaignFiles, summarise, type FileKind } from '../../src/modules/imports/index.js'
 import type { ImportReport } from '../../schemas/imports.js'
 import { DEFAULT_COMPANY_NAME } from '../../src/modules/auth/default-owner.js'
 
@@ -30,11 +30,10 @@ export async function seedSampleCampaigns (target: DatabaseConnection | Kysely<D
     console.warn(`Sample campaigns not seeded: ${dir} does not hold ${Object.values(FILE_NAMES).join(', ')} (write them with npm run generate:seed-data, which runs scripts/generate-sample-data.ts).`)
     return undefined
   }
-  const db = 'pool' in target ? target.db : target
-  const companyId = options.companyId ?? (await findOrCreateCompany(db, DEFAULT_COMPANY_NAME)).id
+  const company = options.companyId === undefined ? { companyName: DEFAULT_COMPANY_NAME } : { companyId: options.companyId }
   // The sample data carries every defect class on purpose, including a conflict: keep the last
   // version and store the valid campaigns, as the report explains.
-  return importCampaignFiles(target, { companyId, files, partial: true, conflictPolicy: 'last' })
+  return importCampaignFiles(target, { ...company, files, partial: true, conflictPolicy: 'last' })
 }
 
 export async function seed (db: Kysely<any>): Promise<void> {

@@ -7,12 +7,14 @@ import { connectDatabase } from '../db/engine.js'
 import { migrateToLatest } from '../db/migrator.js'
 import { exitWithUsageError, readCommandLine } from './command-line.js'
 import { NOT_MIGRATED } from './with-database.js'
-import { FILE_NAMES, findOrCreateCompany, ImportFileError, importCampaignFiles, summarise, type FileKind } from '../modules/imports/index.js'
+import { companyExists } from '../modules/companies/repository.js'
+import { FILE_NAMES, ImportFileError, importCampaignFiles, summarise, type FileKind } from '../modules/imports/index.js'
 
 const HELP = `Usage: npm run import -- --company NAME (--dir PATH | --campaigns F --periods F --sites F) [options]
 
 Imports the three exports (${Object.values(FILE_NAMES).join(', ')}) into the company
-NAME (created when it does not exist) on DATABASE_URL, or on the embedded database when unset.
+NAME (created, within the import, when it does not exist) on DATABASE_URL, or on the embedded
+database when unset.
 The whole run is one transaction: by default, if any row is rejected NOTHING is stored.
 
   --company NAME         the company (tenant) that owns the campaigns (required)
@@ -72,38 +74,29 @@ try {
   const connection = await connectDatabase(loadProcessConfig())
   try {
     if (connection.engine === 'pglite') await migrateToLatest(connection.db)
-    const company = await findOrCreateCompany(connection.db, values.company)
-    if (company.created) console.log(`Created company "${values.company}" (id ${company.id}).`)
-    // A company created for this run stays only if the run stores something.
-    let keepCompany = !company.created
-    try {
-      const report = await importCampaignFiles(connection, {
-        companyId: company.id,
-        files,
-        partial: values.partial ?? false,
-        conflictPolicy: policy,
-        onProgress: (p) => show(p.file === 'merge' ? 'storing…' : `${p.file}: ${p.rowsRead.toLocaleString('en')} rows${p.done ? ' read' : '…'}`)
-      })
-      keepCompany ||= report.committed
-      show('')
-      console.log(summarise(report))
-      const rejected = Object.values(report.files).some((s) => s.rowsRejected > 0)
-      if (rejected && !report.committed) console.log('Fix the rejected rows and run again, or add --partial to store the accepted campaigns (or --on-conflict first|last for conflicts).')
-      process.exitCode = rejected ? 2 : 0
-      if (values.report) {
-        await writeFile(values.report, JSON.stringify(report, null, 2) + '\n').then(
-          () => console.log(`Full report: ${values.report}`),
-          (error: Error) => {
-            console.error(`The report could not be written (${error.message}); the import itself ${report.committed ? 'was committed' : 'stored nothing'}.`)
-            process.exitCode = 1
-          }
-        )
-      }
-    } finally {
-      if (!keepCompany) {
-        const removed = await connection.db.deleteFrom('companies').where('id', '=', company.id).execute().then(() => true, () => false)
-        if (removed) console.log(`Company "${values.company}" was not kept: nothing was stored for it.`)
-      }
+    const existed = await companyExists(connection.db, values.company)
+    const report = await importCampaignFiles(connection, {
+      // Created inside the import's transaction when it does not exist: a run that stores nothing leaves no company behind.
+      companyName: values.company,
+      files,
+      partial: values.partial ?? false,
+      conflictPolicy: policy,
+      onProgress: (p) => show(p.file === 'merge' ? 'storing…' : `${p.file}: ${p.rowsRead.toLocaleString('en')} rows${p.done ? ' read' : '…'}`)
+    })
+    show('')
+    if (!existed && report.committed) console.log(`Created company "${values.company}" (id ${report.companyId}).`)
+    console.log(summarise(report))
+    const rejected = Object.values(report.files).some((s) => s.rowsRejected > 0)
+    if (rejected && !report.committed) console.log('Fix the rejected rows and run again, or add --partial to store the accepted campaigns (or --on-conflict first|last for conflicts).')
+    process.exitCode = rejected ? 2 : 0
+    if (values.report) {
+      await writeFile(values.report, JSON.stringify(report, null, 2) + '\n').then(
+        () => console.log(`Full report: ${values.report}`),
+        (error: Error) => {
+          console.error(`The report could not be written (${error.message}); the import itself ${report.committed ? 'was committed' : 'stored nothing'}.`)
+          process.exitCode = 1
+        }
+      )
     }
   } finally {
     await connection.close()

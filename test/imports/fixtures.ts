@@ -2,7 +2,7 @@ import { Readable } from 'node:stream'
 import { sql } from 'kysely'
 import type { DatabaseConnection } from '../../src/db/engine.js'
 import { CAMPAIGN_COLUMNS, PERIOD_COLUMNS, SITE_COLUMNS } from '../../src/modules/imports/columns.js'
-import { importCampaignFiles, type ImportOptions } from '../../src/modules/imports/index.js'
+import { importCampaignFiles, type ImportSettings } from '../../src/modules/imports/index.js'
 import { uniqueName } from '../helper.js'
 
 // Small exports built in the test, so each case shows the one defect it is about.
@@ -105,7 +105,7 @@ export async function newCompany (connection: DatabaseConnection): Promise<numbe
   return (await connection.db.insertInto('companies').values({ name: uniqueName('import') }).returning('id').executeTakeFirstOrThrow()).id
 }
 
-export async function runImport (connection: DatabaseConnection, companyId: number, data: Export, options: Partial<ImportOptions> = {}) {
+export async function runImport (connection: DatabaseConnection, companyId: number, data: Export, options: Partial<ImportSettings> = {}) {
   return importCampaignFiles(connection, { companyId, files: streams(data), ...options })
 }
 

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream'
 import t from 'tap'
 import { ImportFileError, importCampaignFiles } from '../../src/modules/imports/index.js'
-import { openTestDatabase } from '../helper.js'
+import { openTestDatabase, uniqueName } from '../helper.js'
 import { campaign, CAMPAIGN_HEADER, cleanExport, csv, dumpCompany, newCompany, period, PERIOD_HEADER, runImport, site, SITE_HEADER, streams } from './fixtures.js'
 
 const connection = await openTestDatabase()
@@ -129,6 +129,23 @@ t.test('a failure mid-file leaves no trace, not even of the files read before it
   const malformed = { ...streams(changed), sites: Readable.from([header + 'x,"unclosed\n']) }
   await t.rejects(importCampaignFiles(connection, { companyId, files: malformed }), ImportFileError)
   t.same(await dumpCompany(connection, companyId), before)
+})
+
+t.test('a company named for the import is created in its transaction: kept when the import commits, never left empty', async (t) => {
+  const name = uniqueName('Named Import')
+  const defective = cleanExport('named')
+  defective.periods[0] = period('named', '2025-01', 'n/a', '500')
+  const rejected = await importCampaignFiles(connection, { companyName: name, files: streams(defective) })
+  t.equal(rejected.committed, false)
+  const companies = () => connection.db.selectFrom('companies').select(['id', 'name']).where('name', 'in', [name, name.toUpperCase()]).execute()
+  t.same(await companies(), [], 'rolled back with the import')
+
+  const stored = await importCampaignFiles(connection, { companyName: ` ${name} `, files: streams(cleanExport('named')) })
+  t.equal(stored.committed, true)
+  t.same(await companies(), [{ id: stored.companyId, name }], 'created once, its name trimmed')
+  const again = await importCampaignFiles(connection, { companyName: name.toUpperCase(), files: streams(cleanExport('named')) })
+  t.equal(again.companyId, stored.companyId, 'found again by name, case-insensitively')
+  t.same((await dumpCompany(connection, stored.companyId)).campaigns.map((c) => c.name), ['named'])
 })
 
 t.test('BOM, CRLF, quoted commas, accented and reordered headers are read by name', async (t) => {

@@ -12,11 +12,16 @@ import { openSession, StagingWriter } from './session.js'
 import { readSites, SITE_STAGING } from './sites-file.js'
 import { publishRowOutcomes } from './row-metrics.js'
 import { keptVersion } from './versions.js'
+import { findOrCreateCompanyWith } from '../companies/repository.js'
 
 export type ImportProgress = { file: FileKind | 'merge', rowsRead: number, done: boolean }
 
-export type ImportOptions = {
-  companyId: number
+/** The company the campaigns belong to: by id, or by name, found or created in the import's own transaction (so a run that stores nothing leaves no new company behind). */
+type ImportTarget = { companyId: number, companyName?: never } | { companyName: string, companyId?: never }
+
+export type ImportOptions = ImportTarget & ImportSettings
+
+export type ImportSettings = {
   files: Record<FileKind, CsvSource>
   /** Commit the accepted campaigns even when others are rejected (default: any rejection stores nothing). */
   partial?: boolean
@@ -39,7 +44,6 @@ export async function importCampaignFiles (connection: DatabaseConnection | Kyse
   const policy = options.conflictPolicy ?? 'reject'
   const partial = options.partial ?? false
   const sources = Object.fromEntries(Object.entries(options.files).map(([k, v]) => [k, typeof v === 'string' ? v : `(${k} stream)`])) as Record<FileKind, string>
-  const report = new ReportBuilder(options.companyId, sources, { partial, conflictPolicy: policy }, options.reportLimit)
   const progress = (file: FileKind) => (rowsRead: number) => {
     if (rowsRead % PROGRESS_EVERY === 0) options.onProgress?.({ file, rowsRead, done: false })
   }
@@ -48,8 +52,10 @@ export async function importCampaignFiles (connection: DatabaseConnection | Kyse
   try {
     await session.query('begin')
     open = true
+    const companyId = options.companyId ?? (await findOrCreateCompanyWith(session.query, options.companyName)).id
+    const report = new ReportBuilder(companyId, sources, { partial, conflictPolicy: policy }, options.reportLimit)
     // Two imports into one company at once would interleave their upserts: the second waits.
-    await session.query('select pg_advisory_xact_lock(727, $1::integer)', [options.companyId])
+    await session.query('select pg_advisory_xact_lock(727, $1::integer)', [companyId])
     // A large import runs longer than the pool's per-statement limit, which guards API requests.
     await session.query('set local statement_timeout = 0')
     // The set-based merge sorts and hashes whole staging tables: in memory rather than on disk.
@@ -87,7 +93,7 @@ export async function importCampaignFiles (connection: DatabaseConnection | Kyse
     const commit = partial || report.rejectedRows === 0
     if (commit) {
       options.onProgress?.({ file: 'merge', rowsRead: 0, done: false })
-      await mergeIntoFinal(session, options.companyId, policy)
+      await mergeIntoFinal(session, companyId, policy)
       await session.query('commit')
     } else {
       await session.query('rollback')

@@ -1,5 +1,4 @@
-export { importCampaignFiles, type ImportOptions, type ImportProgress } from './import.js'
+export { importCampaignFiles, type ImportOptions, type ImportProgress, type ImportSettings } from './import.js'
 export { ImportFileError, type CsvSource } from './csv.js'
 export { FILE_NAMES, type FileKind } from './columns.js'
-export { findOrCreateCompany } from '../companies/repository.js'
 export { summarise } from './summary.js'
