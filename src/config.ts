@@ -64,6 +64,7 @@ export class ConfigError extends Error {
 
 const PLACEHOLDER_SECRETS = /^(changeme|change-me|change_me|secret|secret-key|your-secret-key.*|supersecret|mysecret|password|development|dev-secret.*|test|placeholder|replace-me|todo|xxx+)$/i
 const MIN_SECRET_BYTES = 32
+const POSTGRES_URL = /^postgres(ql)?:\/\//
 const DEVELOPMENT_ORIGINS = ['http://localhost:5173', 'http://localhost:3000', 'http://127.0.0.1:5173']
 
 export function parseOrigins (value: string): string[] {
@@ -109,9 +110,12 @@ export function loadConfig (source: NodeJS.ProcessEnv | Record<string, string | 
     const problems = productionProblems(env, frontendOrigins)
     if (problems.length > 0) throw new ConfigError(problems)
   }
-  if (env.DATABASE_URL && !/^postgres(ql)?:\/\//.test(env.DATABASE_URL)) {
-    throw new ConfigError(['DATABASE_URL must start with postgres:// or postgresql://'])
-  }
+  const databaseProblems = [
+    env.DATABASE_URL && !POSTGRES_URL.test(env.DATABASE_URL) && 'DATABASE_URL must start with postgres:// or postgresql://',
+    env.DATABASE_READ_URL && !POSTGRES_URL.test(env.DATABASE_READ_URL) && 'DATABASE_READ_URL must start with postgres:// or postgresql://',
+    env.DATABASE_READ_URL && !env.DATABASE_URL && 'DATABASE_READ_URL is a read replica of DATABASE_URL\'s server: set DATABASE_URL too (the embedded database has no replicas).'
+  ].filter((problem): problem is string => Boolean(problem))
+  if (databaseProblems.length > 0) throw new ConfigError(databaseProblems)
   const trustProblem = trustProxyProblem(env.TRUST_PROXY)
   if (trustProblem) throw new ConfigError([trustProblem])
   return {

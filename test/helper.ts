@@ -24,7 +24,7 @@ export function testConfig (variables: Record<string, string | undefined> = {}):
 /** The real application (same server options as production) on a migrated test database; closed after the test. */
 export async function buildTestApp (t: Test, variables: Record<string, string | undefined> = {}, options: BuildOptions = {}): Promise<FastifyInstance> {
   const config = testConfig(variables)
-  const connection = options.connection ?? await openTestDatabase({ DATABASE_URL: config.DATABASE_URL })
+  const connection = options.connection ?? await openTestDatabase({ DATABASE_URL: config.DATABASE_URL, DATABASE_READ_URL: config.DATABASE_READ_URL })
   const app = await buildApp(config, { ...options, connection })
   t.teardown(() => app.close())
   return app

@@ -18,18 +18,24 @@ export type DatabaseConnection = {
   engine: Engine
   db: Kysely<Database>
   pool: pg.Pool
+  /** Where campaign and analytics reads go: the read replica of DATABASE_READ_URL, else `db`. */
+  reader: Kysely<Database>
+  readerPool?: pg.Pool
   /** The embedded instance, when the engine is PGlite (bulk COPY goes through it). */
   pglite?: PGlite
   close: () => Promise<void>
 }
 
-export type DatabaseOptions = Pick<Config, 'DATABASE_URL' | 'TESTING' | 'PGLITE_DATA_DIR' | 'DB_POOL_MAX' | 'DB_CONNECTION_TIMEOUT_MS' | 'DB_STATEMENT_TIMEOUT_MS'>
+export type DatabaseOptions = Pick<Config, 'DATABASE_URL' | 'DATABASE_READ_URL' | 'TESTING' | 'PGLITE_DATA_DIR' | 'DB_POOL_MAX' | 'DB_CONNECTION_TIMEOUT_MS' | 'DB_STATEMENT_TIMEOUT_MS'>
 
 export const PGLITE_EXTENSIONS = { pg_trgm: pgTrgm }
 
 /** One SQL dialect, two engines: a pg Pool on a PostgreSQL server, or on PGlite through its node-postgres adapter. */
 export async function connectDatabase (options: DatabaseOptions, embedded?: PGlite): Promise<DatabaseConnection> {
-  if (options.DATABASE_URL) return fromPool('postgres', createServerPool(options))
+  if (options.DATABASE_URL) {
+    const replica = options.DATABASE_READ_URL ? createServerPool(options, options.DATABASE_READ_URL) : undefined
+    return fromPool('postgres', createServerPool(options), { replica })
+  }
   const pglite = embedded ?? await openPglite(options)
   const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1, Client: PreparingClient })
   // pool.end() leaves the PGlite instance open; ending the pool (db.destroy(), from the app or
@@ -39,7 +45,7 @@ export async function connectDatabase (options: DatabaseOptions, embedded?: PGli
     await endPool()
     if (!pglite.closed) await pglite.close()
   }) as typeof pool.end
-  return fromPool('pglite', pool, pglite)
+  return fromPool('pglite', pool, { pglite })
 }
 
 export function createServerPool (options: DatabaseOptions, url = options.DATABASE_URL): pg.Pool {
@@ -112,13 +118,15 @@ async function lockDataDirectory (dir: string): Promise<() => Promise<void>> {
   }
 }
 
-function fromPool (engine: Engine, pool: pg.Pool, pglite?: PGlite): DatabaseConnection {
+function fromPool (engine: Engine, pool: pg.Pool, { pglite, replica }: { pglite?: PGlite, replica?: pg.Pool } = {}): DatabaseConnection {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const reader = replica ? new Kysely<Database>({ dialect: new PostgresDialect({ pool: replica }) }) : db
   let closing: Promise<void> | undefined
-  // Kysely ends the pool only if it ever used it, so end it here when it did not;
+  // Kysely ends a pool only if it ever used it, so end it here when it did not;
   // idempotent, since both the app and a CLI may call it.
-  const close = () => (closing ??= db.destroy().then(async () => {
-    if (!pool.ending) await pool.end()
-  }))
-  return { engine, db, pool, pglite, close }
+  const end = (kysely: Kysely<Database>, ended: pg.Pool) => kysely.destroy().then(async () => {
+    if (!ended.ending) await ended.end()
+  })
+  const close = () => (closing ??= Promise.all([end(db, pool), replica && end(reader, replica)]).then(() => {}))
+  return { engine, db, pool, reader, readerPool: replica, pglite, close }
 }

@@ -17,6 +17,8 @@ const SETTLE_LIMIT_MS = 5_000
 declare module 'fastify' {
   interface FastifyInstance {
     db: Kysely<Database>
+    /** Campaign and analytics reads: the read replica (DATABASE_READ_URL) when there is one, else `db`. */
+    readDb: Kysely<Database>
     database: DatabaseConnection
   }
 }
@@ -34,7 +36,7 @@ export type DatabasePluginOptions = {
 async function databasePlugin (app: FastifyInstance, { config, connection }: DatabasePluginOptions) {
   const database = connection ?? await connectDatabase(config)
   app.addHook('onClose', async () => {
-    await settle(database.pool, SETTLE_LIMIT_MS)
+    await Promise.all([database.pool, database.readerPool].map((pool) => pool && settle(pool, SETTLE_LIMIT_MS)))
     await database.close()
     app.log.info({ engine: database.engine }, 'database pool closed')
   })
@@ -54,6 +56,7 @@ async function databasePlugin (app: FastifyInstance, { config, connection }: Dat
   }
   app.decorate('database', database)
   app.decorate('db', database.db)
+  app.decorate('readDb', database.reader)
 }
 
 /**

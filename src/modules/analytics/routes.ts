@@ -22,7 +22,7 @@ export default async function analyticsRoutes (fastify: FastifyInstance) {
       headers: ConditionalHeaders,
       response: { 200: CampaignSummary, 304: NotModified, ...problems }
     }
-  }, async (request) => service.campaignSummary(app.db, request.user.companyId, request.params.name))
+  }, async (request) => service.campaignSummary(app.readDb, request.user.companyId, request.params.name))
 
   app.get('/campaigns/:name/periods/summary', {
     onRequest: app.authenticate,
@@ -34,7 +34,7 @@ export default async function analyticsRoutes (fastify: FastifyInstance) {
       headers: ConditionalHeaders,
       response: { 200: PeriodsSummary, 304: NotModified, ...problems }
     }
-  }, async (request) => service.periodsSummary(app.db, request.user.companyId, request.params.name))
+  }, async (request) => service.periodsSummary(app.readDb, request.user.companyId, request.params.name))
 
   app.get('/campaigns/:name/sites/summary', {
     onRequest: app.authenticate,
@@ -46,7 +46,7 @@ export default async function analyticsRoutes (fastify: FastifyInstance) {
       headers: ConditionalHeaders,
       response: { 200: SitesSummary, 304: NotModified, ...problems }
     }
-  }, async (request) => service.sitesSummary(app.db, request.user.companyId, request.params.name))
+  }, async (request) => service.sitesSummary(app.readDb, request.user.companyId, request.params.name))
 
   app.get('/analytics/overview', {
     onRequest: app.authenticate,
@@ -58,5 +58,5 @@ export default async function analyticsRoutes (fastify: FastifyInstance) {
       headers: ConditionalHeaders,
       response: { 200: Overview, 304: NotModified, ...problemResponses(...COMMON_PROBLEMS, 401) }
     }
-  }, async (request) => service.overview(app.db, request.user.companyId, request.query))
+  }, async (request) => service.overview(app.readDb, request.user.companyId, request.query))
 }

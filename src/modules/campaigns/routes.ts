@@ -39,7 +39,7 @@ export default async function campaignRoutes (fastify: FastifyInstance, { secret
       response: { 200: CampaignPage, ...problemResponses(...COMMON_PROBLEMS, 401) }
     }
   }, async (request, reply) => {
-    const page = await service.listPage(app.db, cursorKey, request.user.companyId, request.query)
+    const page = await service.listPage(app.readDb, cursorKey, request.user.companyId, request.query)
     if (page.next_cursor) reply.header('link', `<${withCursor(request.url, page.next_cursor)}>; rel="next"`)
     return page
   })
@@ -53,7 +53,7 @@ export default async function campaignRoutes (fastify: FastifyInstance, { secret
       params: CampaignNameParams,
       response: { 200: CampaignDetail, ...problemResponses(...COMMON_PROBLEMS, 401, 404) }
     }
-  }, async (request) => service.getDetail(app.db, request.user.companyId, request.params.name))
+  }, async (request) => service.getDetail(app.readDb, request.user.companyId, request.params.name))
 
   app.post('/campaigns', {
     onRequest: app.requireRole('admin'),

@@ -3,11 +3,12 @@ import { sql } from 'kysely'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { HealthStatus } from '../../../schemas/health.js'
 
-/** Resolves false when the database does not answer within `timeoutMs`: health never hangs. */
+/** Resolves false when the database (and its read replica, if any) does not answer within `timeoutMs`: health never hangs. */
 async function databaseAnswers (app: FastifyInstance, timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<boolean>((resolve) => { timer = setTimeout(resolve, timeoutMs, false) })
-  const query = sql`select 1`.execute(app.db).then(() => true, () => false)
+  const answers = (db: typeof app.db) => sql`select 1`.execute(db).then(() => true, () => false)
+  const query = Promise.all([answers(app.db), app.readDb === app.db || answers(app.readDb)]).then((all) => all.every(Boolean))
   try {
     return await Promise.race([query, timeout])
   } finally {
