@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events'
 import { mkdirSync } from 'node:fs'
 import pg from 'pg'
 import { Kysely, PostgresDialect } from 'kysely'
@@ -37,15 +38,31 @@ export async function connectDatabase (options: DatabaseOptions, embedded?: PGli
     return fromPool('postgres', createServerPool(options), { replica })
   }
   const pglite = embedded ?? await openPglite(options)
-  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1, Client: PreparingClient })
+  const adapter = createPgConfig(pglite)
+  // One connection: requests queue for it, and wait at most as long as they would for the server's pool.
+  const pool = new pg.Pool({ ...adapter, max: 1, Client: PreparingClient, connectionTimeoutMillis: options.DB_CONNECTION_TIMEOUT_MS })
   // pool.end() leaves the PGlite instance open; ending the pool (db.destroy(), from the app or
   // kysely-ctl) must close both, or the data directory is left mid-write.
   const endPool = pool.end.bind(pool)
   pool.end = (async () => {
     await endPool()
+    await drained(adapter.connection)
     if (!pglite.closed) await pglite.close()
   }) as typeof pool.end
   return fromPool('pglite', pool, { pglite })
+}
+
+/**
+ * Resolves once the messages queued on the adapter's connection have run. A statement that fails
+ * leaves the rest of its protocol messages queued; run on a closed engine they throw, emitted as
+ * 'error' on a connection whose listeners pg has removed, which crashed the process (a command
+ * failing on an unmigrated embedded database). The adapter emits 'end' after its queue.
+ */
+function drained (connection: EventEmitter & { end: () => void }): Promise<void> {
+  return new Promise((resolve) => {
+    connection.end()
+    connection.once('end', () => resolve())
+  })
 }
 
 export function createServerPool (options: DatabaseOptions, url = options.DATABASE_URL): pg.Pool {

@@ -15,6 +15,8 @@ async function closingPlugin (app: FastifyInstance) {
   app.addHook('onRequest', (request, reply, done) => {
     if (!closing) return done()
     reply.header('connection', 'close').header('retry-after', '1')
+    // The readiness probe declares its own 503 body: a closing instance is simply not ready.
+    if (request.routeOptions.url === '/health') return reply.code(503).header('cache-control', 'no-store').send({ status: 'unhealthy' })
     sendProblem(request, reply, 503, 'The service is shutting down: retry, another instance (or this one restarted) will answer.')
   })
 }

@@ -12,7 +12,9 @@ export function commonStatuses (route: Pick<RouteOptions, 'method' | 'url'>): nu
     ...COMMON_PROBLEMS,
     ...(methods.some((m) => BODY_METHODS.has(m)) ? [413, 415] : []),
     // The router refuses a path parameter longer than its limit (app.ts, frameworkErrors).
-    ...(route.url.includes(':') ? [414] : [])
+    ...(route.url.includes(':') ? [414] : []),
+    // Production behind the TLS proxy refuses plain HTTP everywhere but the health probes (https-only.ts).
+    ...(route.url.startsWith('/health') ? [] : [426])
   ]
 }
 
