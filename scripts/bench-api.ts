@@ -16,10 +16,10 @@ import { spawnSync } from 'node:child_process'
 import { setTimeout } from 'node:timers/promises'
 import net from 'node:net'
 import os from 'node:os'
-import pg from 'pg'
 import autocannon from 'autocannon'
-import { readCommandLine } from '../src/cli/command-line.js'
+import { integerOption, readCommandLine } from '../src/cli/command-line.js'
 import { appEnv, benchToken, describeDatabase, generate } from './bench-data.js'
+import { connectOrExit } from './bench/database.js'
 
 const args = readCommandLine({
   campaigns: { type: 'string', default: '1000000' },
@@ -38,11 +38,11 @@ Creates a throwaway database bench_api_<time> on the server, fills it, measures,
 --database NAME measures an existing database kept by an earlier --keep run (no generation; never dropped).
 The app runs compiled, as in production (npm run build, then node dist/src/server.js with ENV=production
 behind a trusted proxy); --tsx runs it through tsx instead, as npm start does.`)
-const campaigns = Number(args.campaigns)
-const duration = Number(args.duration)
-const connections = Number(args.connections)
-const rounds = Number(args.rounds)
-const warmup = Number(args.warmup)
+const campaigns = integerOption('--campaigns', args.campaigns, 1)
+const duration = integerOption('--duration', args.duration, 1)
+const connections = integerOption('--connections', args.connections, 1)
+const rounds = integerOption('--rounds', args.rounds, 1)
+const warmup = integerOption('--warmup', args.warmup)
 const database = args.database ?? `bench_api_${Date.now()}`
 const databaseUrl = `${args.server}/${database}`
 const SERVE = fileURLToPath(new URL('./bench-serve.ts', import.meta.url))
@@ -155,7 +155,7 @@ async function measureAll (ceilingTarget: Target, endpoints: Target[]): Promise<
   })]
 }
 
-const admin = new pg.Pool({ connectionString: `${args.server}/postgres`, max: 1 })
+const admin = await connectOrExit(`${args.server}/postgres`, 'start it, or pass --server postgres://…:5432')
 if (!args.database) await admin.query(`create database ${database}`)
 const children: ChildProcess[] = []
 try {

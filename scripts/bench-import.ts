@@ -5,12 +5,13 @@
  * both, their ratio (target: the importer at no less than a third of COPY) and peak RSS.
  * See BENCHMARKS.md.
  */
+import { existsSync } from 'node:fs'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { connectDatabase, type DatabaseConnection } from '../src/db/engine.js'
 import { migrateToLatest } from '../src/db/migrator.js'
-import { exitWithUsageError, readCommandLine } from '../src/cli/command-line.js'
+import { exitWithUsageError, integerOption, readCommandLine } from '../src/cli/command-line.js'
 import { importCampaignFiles, type FileKind } from '../src/modules/imports/index.js'
 import { copySitesFile } from './bench/copy-baseline.js'
 import { copyFactsIntoConstrainedTable } from './bench/copy-facts.js'
@@ -130,8 +131,7 @@ class PhaseClock {
 }
 
 async function main (): Promise<number> {
-  const rows = Number(values.rows)
-  if (!values.dir && !(Number.isSafeInteger(rows) && rows > 0)) exitWithUsageError(`--rows must be a positive integer, got "${values.rows}"`)
+  const rows = values.dir ? 0 : integerOption('--rows', values.rows, 1)
   const lines: string[] = []
   const data = await prepareData(rows, lines)
   const files = {
@@ -139,6 +139,9 @@ async function main (): Promise<number> {
     periods: path.join(data.dir, FILE_NAMES.periods),
     sites: path.join(data.dir, FILE_NAMES.sites)
   }
+  // Before a database is created for nothing.
+  const missing = Object.values(files).filter((file) => !existsSync(file))
+  if (missing.length > 0) exitWithUsageError(`--dir ${data.dir} does not hold the three exports: missing ${missing.map((file) => path.basename(file)).join(', ')}.`)
   let db: BenchDatabase | undefined
   let connection: DatabaseConnection | undefined
   try {
@@ -152,7 +155,9 @@ async function main (): Promise<number> {
     return 0
   } catch (error) {
     status.clear()
-    process.stderr.write(`bench-import: ${(error as Error).stack ?? String(error)}\n`)
+    // A server, connection or SQL failure is said in one line; a programming error keeps its stack.
+    const known = !(error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError)
+    process.stderr.write(`bench-import failed: ${known ? (error as Error).message : (error as Error).stack ?? String(error)}\n`)
     return 1
   } finally {
     await connection?.close()

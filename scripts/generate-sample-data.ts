@@ -4,7 +4,7 @@
  * manifest.json listing every injected defect. Same options => byte-identical files.
  */
 import path from 'node:path'
-import { exitWithUsageError, readCommandLine } from '../src/cli/command-line.js'
+import { exitWithUsageError, integerOption, readCommandLine } from '../src/cli/command-line.js'
 import { generate, type GeneratorOptions, type Range } from './sample-data/generate.js'
 
 const HELP = `Usage: npm run generate:data -- [options]
@@ -25,12 +25,6 @@ const HELP = `Usage: npm run generate:data -- [options]
 
 Writes bd_campanias_agrupado.csv, bd_campanias_periodos.csv, bd_campanias_sitios.csv and
 manifest.json (every injected defect: file, line, column, class, raw text, true value).`
-
-function integer (name: string, text: string, min = 0): number {
-  const value = Number(text)
-  if (!Number.isSafeInteger(value) || value < min) exitWithUsageError(`--${name} must be an integer >= ${min}, got "${text}"`)
-  return value
-}
 
 function range (name: string, text: string, max: number): Range {
   const match = /^(\d+)(?:-(\d+))?$/.exec(text)
@@ -57,14 +51,14 @@ const values = readCommandLine({
 
 const defectRate = Number(values['defect-rate'])
 if (!(defectRate >= 0 && defectRate <= 1)) exitWithUsageError(`--defect-rate must be a number in 0..1, got "${values['defect-rate']}"`)
-const siteRows = integer('site-rows', values['site-rows'])
+const siteRows = integerOption('--site-rows', values['site-rows'])
 const options: GeneratorOptions = {
-  seed: integer('seed', values.seed),
-  campaigns: values.campaigns ? integer('campaigns', values.campaigns, 1) : siteRows > 0 ? Number.MAX_SAFE_INTEGER : 40,
+  seed: integerOption('--seed', values.seed),
+  campaigns: values.campaigns ? integerOption('--campaigns', values.campaigns, 1) : siteRows > 0 ? Number.MAX_SAFE_INTEGER : 40,
   sitesPerCampaign: range('sites-per-campaign', values['sites-per-campaign'], 1000),
   periodsPerCampaign: range('periods-per-campaign', values['periods-per-campaign'], 24),
   siteRows,
-  sitePool: integer('site-pool', values['site-pool']),
+  sitePool: integerOption('--site-pool', values['site-pool']),
   defectRate,
   clean: values.clean,
   bom: values.bom,
@@ -81,6 +75,12 @@ const summary = await generate(options, out, (campaigns, rows) => {
   lastDraw = performance.now()
   const target = siteRows > 0 ? ` / ${siteRows.toLocaleString('en')} site rows` : ` / ${options.campaigns.toLocaleString('en')} campaigns`
   process.stderr.write(`\r  ${campaigns.toLocaleString('en')} campaigns, ${rows.toLocaleString('en')} site rows${target}   `)
+}).catch((error: NodeJS.ErrnoException) => {
+  if (tty) process.stderr.write('\r\x1b[K')
+  // The folder cannot be made or written (a file of that name, no permission, a full disk).
+  if (typeof error.code !== 'string') throw error
+  console.error(`--out ${values.out}: ${error.message}. Choose a folder that can be created or written.`)
+  process.exit(1)
 })
 if (tty) process.stderr.write('\r\x1b[K')
 

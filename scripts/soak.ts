@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createHmac, randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { readCommandLine } from '../src/cli/command-line.js'
+import { integerOption, readCommandLine } from '../src/cli/command-line.js'
+import { connectOrExit } from './bench/database.js'
 import { createSoakDatabase, databaseUrl, dropSoakDatabase } from './soak/database.js'
 import { buildScenarios, SOAK_ORIGIN } from './soak/scenarios.js'
 import { percentile, runTraffic } from './soak/traffic.js'
@@ -32,10 +33,10 @@ const args = readCommandLine({
   keep: { type: 'boolean', default: false }
 }, HELP)
 
-const duration = Number(args.duration)
-const concurrency = Number(args.concurrency)
-const campaigns = Number(args.campaigns)
-const warmup = Math.min(Number(args.warmup), duration / 2)
+const duration = integerOption('--duration', args.duration, 1)
+const concurrency = integerOption('--concurrency', args.concurrency, 1)
+const campaigns = integerOption('--campaigns', args.campaigns, 1)
+const warmup = Math.min(integerOption('--warmup', args.warmup), duration / 2)
 const adminUrl = args['admin-url']!
 const database = `soak_${Date.now().toString(36)}_${process.pid}`
 const secret = randomUUID() + randomUUID()
@@ -51,6 +52,7 @@ function accessToken (user: { userId: number, companyId: number }): string {
   return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`
 }
 
+await (await connectOrExit(adminUrl, 'start it, or pass --admin-url postgres://…/postgres')).end()
 console.log(`soak: generating ${campaigns} campaigns in the throwaway database ${database}…`)
 let started = Date.now()
 const user = await createSoakDatabase(adminUrl, database, campaigns)

@@ -1,5 +1,5 @@
 // The deployment's cron job: deletes refresh tokens of dead families (see README "Refresh-token cleanup").
-import { exitWithUsageError, readCommandLine } from './command-line.js'
+import { integerOption, readCommandLine } from './command-line.js'
 import { withDatabase } from './with-database.js'
 import { cleanupRefreshTokens } from '../modules/auth/cleanup.js'
 
@@ -17,20 +17,13 @@ Safe when two copies run at once: the second one finds the lock held and stops.
 
 Exit status: 0 done (or another copy holds the lock), 1 failure, 2 bad arguments.`
 
-function positiveInteger (value: string | undefined, fallback: number, flag: string): number {
-  if (value === undefined) return fallback
-  const number = Number(value)
-  if (!Number.isSafeInteger(number) || number < 0) exitWithUsageError(`${flag} must be a non-negative integer, got "${value}".`, 2)
-  return number
-}
-
 const values = readCommandLine({
   'dry-run': { type: 'boolean' },
   'older-than-days': { type: 'string' },
   'batch-size': { type: 'string' }
 }, HELP, 2)
-const olderThanDays = positiveInteger(values['older-than-days'], 7, '--older-than-days')
-const batchSize = Math.max(1, positiveInteger(values['batch-size'], 1000, '--batch-size'))
+const olderThanDays = integerOption('--older-than-days', values['older-than-days'] ?? '7', 0, 2)
+const batchSize = integerOption('--batch-size', values['batch-size'] ?? '1000', 1, 2)
 const dryRun = values['dry-run'] === true
 
 await withDatabase(async (connection) => {

@@ -27,3 +27,10 @@ export function readCommandLine<const O extends Options> (options: O, help: stri
   }
   return values
 }
+
+/** An integer option's value, at least `min` (digits only: "", "1e3" and "0x10" are refused); exits with a usage error otherwise. */
+export function integerOption (flag: string, text: string, min = 0, usageExitCode = 1): number {
+  const value = Number(text)
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min) exitWithUsageError(`${flag} must be an integer >= ${min}, got "${text}".`, usageExitCode)
+  return value
+}
