@@ -9,8 +9,15 @@ export function findUserByEmail (db: Db, email: string): Promise<UserRow | undef
   return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst()
 }
 
-export function findUserById (db: Db, id: number): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
+/**
+ * The user row, locked: every change to a user's sessions takes this lock first (`update` to end
+ * them: logout, and password change and deactivation by updating the row; `share` to rotate one),
+ * so a revocation and a rotation never interleave: the revocation's next statement sees the token
+ * a rotation issued before it, or the rotation finds its token revoked.
+ */
+export function lockUser (db: Db, id: number, mode: 'share' | 'update'): Promise<UserRow | undefined> {
+  const select = db.selectFrom('users').selectAll().where('id', '=', id)
+  return (mode === 'share' ? select.forShare() : select.forUpdate()).executeTakeFirst()
 }
 
 /** A user of the given company: another company's user is simply not found. */
@@ -38,10 +45,16 @@ export function insertUser (db: Db, values: { companyId: number, email: string, 
     .returningAll().executeTakeFirstOrThrow()
 }
 
-export async function updatePasswordHash (db: Db, userId: number, passwordHash: string, changed: boolean): Promise<void> {
-  await db.updateTable('users')
+/**
+ * Replaces the hash only if it is still `verifiedHash`, the one the caller checked the password
+ * against: of two changes (or a change and a login's rehash) racing, the later one changes nothing.
+ * True when it replaced it.
+ */
+export async function replacePasswordHash (db: Db, userId: number, verifiedHash: string, passwordHash: string, changed: boolean): Promise<boolean> {
+  const result = await db.updateTable('users')
     .set((eb) => ({ password_hash: passwordHash, updated_at: eb.fn('now'), ...(changed ? { password_changed_at: eb.fn('now') } : {}) }))
-    .where('id', '=', userId).execute()
+    .where('id', '=', userId).where('password_hash', '=', verifiedHash).executeTakeFirst()
+  return result.numUpdatedRows > 0n
 }
 
 export async function setUserActive (db: Db, companyId: number, userId: number, isActive: boolean): Promise<UserRow | undefined> {

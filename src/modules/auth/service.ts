@@ -55,7 +55,7 @@ export async function checkCredentials (db: Kysely<Database>, email: string, pas
   const row = await users.findUserByEmail(db, normaliseEmail(email))
   const ok = await verifyPassword(row?.password_hash, password)
   if (!row || !ok || !row.is_active) throw wrongCredentials()
-  if (needsRehash(row.password_hash)) await users.updatePasswordHash(db, row.id, await hashPassword(password), false)
+  if (needsRehash(row.password_hash)) await users.replacePasswordHash(db, row.id, row.password_hash, await hashPassword(password), false)
   return { id: row.id, companyId: row.company_id, role: row.role }
 }
 
@@ -91,16 +91,25 @@ export async function setActive (db: Kysely<Database>, actor: AuthUser, userId: 
   return toUser(row)
 }
 
-/** A password change ends every session of the user, this one included. */
+/**
+ * A password change ends every session of the user, this one included. The hash is replaced only
+ * if it is still the one the current password was checked against; when it is not (another change,
+ * or a login's rehash of the same password, came first), the current password is checked again.
+ */
 export async function changePassword (db: Kysely<Database>, actor: AuthUser, currentPassword: string, newPassword: string): Promise<void> {
-  const row = await users.findUserInCompany(db, actor.companyId, actor.id)
-  if (!row?.is_active || !await verifyPassword(row.password_hash, currentPassword)) {
-    throw new HttpProblem(403, 'The current password is incorrect.')
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const row = await users.findUserInCompany(db, actor.companyId, actor.id)
+    if (!row?.is_active || !await verifyPassword(row.password_hash, currentPassword)) {
+      throw new HttpProblem(403, 'The current password is incorrect.')
+    }
+    assertAcceptablePassword(newPassword, row.email)
+    const passwordHash = await hashPassword(newPassword)
+    const replaced = await db.transaction().execute(async (trx) => {
+      if (!await users.replacePasswordHash(trx, row.id, row.password_hash, passwordHash, true)) return false
+      await revokeUserFamilies(trx, row.id)
+      return true
+    })
+    if (replaced) return
   }
-  assertAcceptablePassword(newPassword, row.email)
-  const passwordHash = await hashPassword(newPassword)
-  await db.transaction().execute(async (trx) => {
-    await users.updatePasswordHash(trx, row.id, passwordHash, true)
-    await revokeUserFamilies(trx, row.id)
-  })
+  throw new HttpProblem(409, 'The password was changed several times while this change ran: try again.')
 }

@@ -6,7 +6,7 @@ import type { AuthUser } from '../../plugins/authentication.js'
 import { HttpProblem } from '../../errors.js'
 import { publishRefreshReuse } from './events.js'
 import * as tokens from './refresh-repository.js'
-import { findUserById } from './repository.js'
+import { lockUser } from './repository.js'
 import { hashRefreshToken, looksLikeRefreshToken, newRefreshToken } from './tokens.js'
 
 export type SessionSettings = Pick<Config, 'REFRESH_TOKEN_EXPIRE_DAYS' | 'REFRESH_FAMILY_MAX_DAYS'>
@@ -36,16 +36,17 @@ export async function rotateSession (db: Kysely<Database>, settings: SessionSett
   if (!looksLikeRefreshToken(presented)) throw invalidRefresh()
   const tokenHash = hashRefreshToken(presented)
   const outcome = await db.transaction().execute(async (trx) => {
+    const known = await tokens.findToken(trx, tokenHash)
+    if (!known) return { kind: 'invalid' } as const
+    if (isReplay(known)) return { kind: 'reuse', token: known } as const
+    // Shared: rotations of a user's other sessions go on; revocations wait for this one (lockUser).
+    const user = await lockUser(trx, known.user_id, 'share')
     const claimed = await tokens.claimToken(trx, tokenHash)
     if (!claimed) {
-      const known = await tokens.findToken(trx, tokenHash)
-      if (known?.used_at && !known.revoked_at) {
-        await tokens.revokeFamily(trx, known.family_id)
-        return { kind: 'reuse', token: known } as const
-      }
-      return { kind: 'invalid' } as const
+      // Claimed by a request running alongside: the same token presented twice.
+      const now = await tokens.findToken(trx, tokenHash)
+      return now && isReplay(now) ? { kind: 'reuse', token: now } as const : { kind: 'invalid' } as const
     }
-    const user = await findUserById(trx, claimed.user_id)
     if (!user?.is_active) {
       await tokens.revokeFamily(trx, claimed.family_id)
       return { kind: 'invalid' } as const
@@ -55,6 +56,8 @@ export async function rotateSession (db: Kysely<Database>, settings: SessionSett
     return { kind: 'rotated', session: { token, expiresAt: new Date(child.expires_at), user: { id: user.id, companyId: user.company_id, role: user.role } } } as const
   })
   if (outcome.kind === 'reuse') {
+    // After the transaction above: its shared lock would make this one wait for itself.
+    await revokeSession(db, outcome.token)
     publishRefreshReuse({ userId: outcome.token.user_id, familyId: outcome.token.family_id })
     throw invalidRefresh()
   }
@@ -62,9 +65,23 @@ export async function rotateSession (db: Kysely<Database>, settings: SessionSett
   return outcome.session
 }
 
+/** A token already used for a rotation, presented again (RFC 9700: its family is compromised). */
+const isReplay = (token: tokens.RefreshTokenRow) => token.used_at !== null && token.revoked_at === null
+
+/**
+ * Ends a token's family, with the user locked: a rotation in flight finishes first, so the
+ * revocation (a new statement, a new snapshot) also ends the token it issued.
+ */
+async function revokeSession (db: Kysely<Database>, token: Pick<tokens.RefreshTokenRow, 'user_id' | 'family_id'>): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await lockUser(trx, token.user_id, 'update')
+    await tokens.revokeFamily(trx, token.family_id)
+  })
+}
+
 /** Logout: revokes the presented token's family, if the token is known at all. */
 export async function endSession (db: Kysely<Database>, presented: unknown): Promise<void> {
   if (!looksLikeRefreshToken(presented)) return
   const known = await tokens.findToken(db, hashRefreshToken(presented))
-  if (known) await tokens.revokeFamily(db, known.family_id)
+  if (known) await revokeSession(db, known)
 }

@@ -28,17 +28,17 @@ export default async function userRoutes (fastify: FastifyInstance, { config }: 
   }, async (request, reply) => reply.code(201).send(await service.register(app.db, request.body)))
 
   app.get('/auth/me', {
-    preHandler: app.authenticate,
+    onRequest: app.authenticate,
     schema: { tags: ['auth'], summary: 'The current user', security: bearer, response: { 200: User, ...problemResponses(401) } }
   }, async (request) => service.currentUser(app.db, request.user))
 
   app.get('/auth/users', {
-    preHandler: app.requireRole('admin'),
+    onRequest: app.requireRole('admin'),
     schema: { tags: ['auth'], summary: 'Users of your company (admin or owner)', security: bearer, response: { 200: UserList, ...problemResponses(401, 403) } }
   }, async (request) => ({ items: await service.listUsers(app.db, request.user.companyId) }))
 
   app.post('/auth/users', {
-    preHandler: app.requireRole('owner'),
+    onRequest: app.requireRole('owner'),
     preValidation: normaliseEmailField,
     schema: {
       tags: ['auth'],
@@ -50,7 +50,7 @@ export default async function userRoutes (fastify: FastifyInstance, { config }: 
   }, async (request, reply) => reply.code(201).send(await service.createUser(app.db, request.user, request.body as CreateUserInput)))
 
   app.patch('/auth/users/:id', {
-    preHandler: app.requireRole('owner'),
+    onRequest: app.requireRole('owner'),
     schema: {
       tags: ['auth'],
       summary: 'Deactivate or reactivate a user of your company (owner only)',
@@ -63,13 +63,13 @@ export default async function userRoutes (fastify: FastifyInstance, { config }: 
   }, async (request) => service.setActive(app.db, request.user, request.params.id, request.body.is_active))
 
   app.post('/auth/password', {
-    preHandler: app.authenticate,
+    onRequest: app.authenticate,
     schema: {
       tags: ['auth'],
       summary: 'Change your password; every session ends',
       security: bearer,
       body: ChangePasswordBody,
-      response: { 204: NoContent, ...problemResponses(401, 403) }
+      response: { 204: NoContent, ...problemResponses(401, 403, 409) }
     }
   }, async (request, reply) => {
     await service.changePassword(app.db, request.user, request.body.current_password, request.body.new_password)

@@ -52,12 +52,13 @@ export async function importCampaignFiles (connection: DatabaseConnection | Kyse
   try {
     await session.query('begin')
     open = true
+    // A large import runs longer than the pool's per-statement limit, which guards API requests;
+    // so does waiting for another import (its lock, or the company it is creating).
+    await session.query('set local statement_timeout = 0')
     const companyId = options.companyId ?? (await findOrCreateCompanyWith(session.query, options.companyName)).id
     const report = new ReportBuilder(companyId, sources, { partial, conflictPolicy: policy }, options.reportLimit)
     // Two imports into one company at once would interleave their upserts: the second waits.
     await session.query('select pg_advisory_xact_lock(727, $1::integer)', [companyId])
-    // A large import runs longer than the pool's per-statement limit, which guards API requests.
-    await session.query('set local statement_timeout = 0')
     // The set-based merge sorts and hashes whole staging tables: in memory rather than on disk.
     await session.query("set local work_mem = '256MB'")
     await createStaging(session)
