@@ -87,8 +87,13 @@ t.test('values the database cannot hold, or the API cannot return exactly, are r
   const largest = await app.inject({ method: 'POST', url: '/campaigns', headers, payload: { ...NEW, name: 'Mayor', impactos_personas: Number.MAX_SAFE_INTEGER } })
   t.equal(largest.statusCode, 201)
   t.equal(largest.json().impactos_personas, Number.MAX_SAFE_INTEGER, '2^53 - 1 round-trips exactly')
+  // PATCH /auth/users/{id} is the owner's: the role is checked before the request is validated.
+  const owner = await createUserWithToken(app, { role: 'owner', companyId: admin.companyId })
   for (const [url, named] of [['/campaigns?q=%00', 'querystring.q'], ['/campaigns?zm=a%00', 'querystring.zm'], ['/analytics/overview?start_date=0000-01-01', 'querystring.start_date'], ['/auth/users/9223372036854775808', 'params.id']]) {
-    const response = await app.inject({ method: url.startsWith('/auth') ? 'PATCH' : 'GET', url, headers, ...(url.startsWith('/auth') ? { payload: { role: 'viewer' } } : {}) })
+    const request = url.startsWith('/auth')
+      ? { method: 'PATCH' as const, url, headers: { authorization: owner.authorization }, payload: { role: 'viewer' } }
+      : { method: 'GET' as const, url, headers }
+    const response = await app.inject(request)
     t.equal(response.statusCode, 400, url)
     t.ok(response.json().errors?.some((e: { field: string }) => e.field === named), `${url}: names ${named}`)
   }
