@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../db/schema.js'
 import { conflict, HttpProblem, notFound } from '../../errors.js'
 import type { AuthUser, Role } from '../../plugins/authentication.js'
@@ -6,6 +6,8 @@ import { COMPANY_NAME_MAX, type CreateUserInput, type RegisterInput, type UserVi
 import { hashPassword, needsRehash, passwordProblem, verifyPassword } from './passwords.js'
 import * as users from './repository.js'
 import { revokeUserFamilies } from './refresh-repository.js'
+
+const LOCK_NOT_AVAILABLE = '55P03'
 
 /** Emails compare trimmed and lower-cased everywhere (the column's CHECK insists on it). */
 export function normaliseEmail (email: string): string {
@@ -44,8 +46,14 @@ export async function register (db: Kysely<Database>, body: RegisterInput): Prom
   if (await users.companyNameTaken(db, companyName)) throw conflict('A company with this name already exists: its owner can add you (POST /auth/users), or choose another name.')
   const passwordHash = await hashPassword(body.password)
   const row = await db.transaction().execute(async (trx) => {
+    // An import creating a company of this name holds the name until it commits, for minutes:
+    // the name is taken, so say so rather than wait for it.
+    await sql`set local lock_timeout = '300ms'`.execute(trx)
     const companyId = await users.insertCompany(trx, companyName)
     return users.insertUser(trx, { companyId, email, passwordHash, role: 'owner' })
+  }).catch((error: { code?: string }) => {
+    if (error.code === LOCK_NOT_AVAILABLE) throw conflict('This company name (or email) is being registered right now, for example by an import: choose another name, or retry in a moment.')
+    throw error
   })
   return toUser(row)
 }
