@@ -45,7 +45,13 @@ if (!present) {
     t.equal(report.campaigns.accepted.length, 11)
     t.ok(report.crossChecks.every((c) => c.mapping === 'swapped'), 'the export swaps the impact columns in every campaign')
     t.same(new Set(report.repairs.map((r) => r.rule)), new Set(['spreadsheet-date-serial', 'lost-decimal-point', 'swapped-impact-columns']))
-    t.match(report.warnings, [{ code: 'usage-outside-flight', campaign: 'campania_1' }])
+    t.match(report.warnings.filter((w) => w.code === 'usage-outside-flight'), [{ campaign: 'campania_1' }])
+    // data-formats: frecuencia_calculada = impacts / reach. In three campaigns the quotient is ten
+    // times the printed frequency: which figure lost a digit cannot be told, so all are stored as
+    // exported and the campaign is flagged (the others agree within the rounding of the counts).
+    t.same(report.warnings.filter((w) => w.code === 'frequency-mismatch').map((w) => [w.campaign, w.line, /, 10 times frecuencia_calculada /.test(w.message)]),
+      [['campania_12', 5, true], ['campania_4', 9, true], ['campania_10', 10, true]])
+    t.same(report.repairs.filter((r) => r.column === 'frecuencia_calculada'), [], 'no frequency is altered')
 
     const periods = read('periods')
     const repairs = new Map(report.repairs.filter((r) => r.file === 'periods').map((r) => [`${r.line}:${r.column}:${r.rule}`, r]))

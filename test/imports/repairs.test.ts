@@ -172,3 +172,31 @@ t.test('an empty periods cell declares no period codes: stored as an empty list,
   t.same(report.rejections, [])
   t.same((await dumpCompany(connection, companyId)).campaigns.map((c) => c.periods), [[]])
 })
+
+// data-formats: frecuencia_calculada = impactos_personas / alcance (3000 / 850 in the fixtures).
+t.test('frecuencia_calculada: a lost decimal point is placed where impacts / reach confirms it; a contradiction is stored as exported and flagged', async (t) => {
+  const exported = (name: string, cells: Record<string, string>) => ({ ...cleanExport(name), campaigns: [campaign(name, cells)] })
+  const frequencies = async (companyId: number) => (await dumpCompany(connection, companyId)).campaigns.map((c) => Number(c.frecuencia_calculada))
+
+  const lost = await newCompany(connection)
+  const repaired = await runImport(connection, lost, exported('freq-lost', { frecuencia_calculada: '35294117647' }))
+  t.same(repaired.repairs, [{ file: 'campaigns', line: 2, column: 'frecuencia_calculada', raw: '35294117647', recovered: '3.5294117647', rule: 'lost-decimal-point', detail: 'the point placed where the value equals impactos_personas / alcance (3.52941176471)' }])
+  t.same(repaired.warnings, [])
+  t.equal(repaired.files.campaigns.rowsRepaired, 1)
+  t.same(await frequencies(lost), [3.5294117647])
+
+  const rounded = await newCompany(connection)
+  const agreeing = await runImport(connection, rounded, exported('freq-ok', { frecuencia_calculada: '3.529412' }))
+  t.same([agreeing.repairs, agreeing.warnings], [[], []], 'agrees to its printed precision: nothing to say')
+
+  const tenfold = await newCompany(connection)
+  const flagged = await runImport(connection, tenfold, exported('freq-ten', { alcance: '85' }))
+  t.equal(flagged.committed, true, 'a warning, not a rejection')
+  t.match(flagged.warnings, [{ file: 'campaigns', line: 2, campaign: 'freq-ten', code: 'frequency-mismatch', message: /^impactos_personas \/ alcance is 35\.2941, 10 times frecuencia_calculada 3\.5: one of the three figures may have lost a decimal point/ }])
+  t.same(await frequencies(tenfold), [3.5], 'stored as exported')
+
+  const unrelated = await newCompany(connection)
+  const contradicted = await runImport(connection, unrelated, exported('freq-bad', { frecuencia_calculada: '9.9' }))
+  t.match(contradicted.warnings, [{ code: 'frequency-mismatch', message: /^impactos_personas \/ alcance is 3\.52941, not frecuencia_calculada 9\.9: stored as exported$/ }])
+  t.same(contradicted.repairs, [])
+})

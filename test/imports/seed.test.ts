@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -44,4 +44,14 @@ t.test('the sample data seeds through the importer, and seeding again changes no
   const before = await dumpCompany(connection, companyId)
   await seedSampleCampaigns(connection.db, { companyId })
   t.same(await dumpCompany(connection, companyId), before)
+})
+
+t.test('every frecuencia_calculada the generator broke (manifest.json) is recovered to its true value', { skip: present ? false : 'no sample data' }, async (t) => {
+  const manifest = JSON.parse(readFileSync(path.join(SAMPLE_DATA_DIR, 'manifest.json'), 'utf8')) as { defects: Array<{ file: string, line: number, column: string, raw: string, trueValue: string }> }
+  const broken = manifest.defects.filter((d) => d.column === 'frecuencia_calculada')
+  t.ok(broken.length > 0, 'the sample data has such defects')
+  const report = await seedSampleCampaigns(connection.db, { companyId: await newCompany(connection) })
+  const repairs = report!.repairs.filter((r) => r.column === 'frecuencia_calculada')
+  t.same(repairs.map((r) => [r.line, r.raw, Number(r.recovered)]), broken.map((d) => [d.line, d.raw, Number(d.trueValue)]))
+  t.same(report!.warnings.filter((w) => w.code === 'frequency-mismatch'), [], 'no other frequency contradicts its campaign')
 })

@@ -1,5 +1,6 @@
 import { CAMPAIGN_COLUMNS, HOURS } from './columns.js'
 import { readExport, type CsvSource } from './csv.js'
+import { checkFrequency } from './frequency-check.js'
 import type { ReportBuilder } from './report.js'
 import { headerWarnings, parseColumns, SQL_TYPES, valuesHash } from './rows.js'
 import type { StagingWriter } from './session.js'
@@ -38,6 +39,7 @@ export async function readCampaigns (source: CsvSource, report: ReportBuilder, s
     stats.rowsRead++
     progress(stats.rowsRead)
     const name = row.cells.name || undefined
+    const repairedRows = stats.rowsRepaired
     const values = parseColumns(report, 'campaigns', row, CAMPAIGN_COLUMNS, name)
     if (!values) continue
     if (values.name === null) {
@@ -55,6 +57,8 @@ export async function readCampaigns (source: CsvSource, report: ReportBuilder, s
       report.reject({ file: 'campaigns', line: row.line, campaign: values.name, reason: problem })
       continue
     }
+    // A row counts once as repaired, whichever of its cells were.
+    if (checkFrequency(values, report, row.line, values.name) && stats.rowsRepaired === repairedRows) stats.rowsRepaired++
     const state = campaigns.get(values.name) ?? { versions: [], lines: { campaigns: [], periods: [] } }
     campaigns.set(values.name, state)
     state.lines.campaigns.push(row.line)

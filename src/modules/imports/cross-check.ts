@@ -8,7 +8,7 @@ export type Cell = { line: number, raw: string }
 export type Value = { text: string | null, number: number, repairs: Array<{ recovered: string, rule: RepairRule }> }
 export type Interpretation = { values: Value[], sum: number }
 
-const PLAIN_DIGITS = /^\d+$/
+export const PLAIN_DIGITS = /^\d+$/
 const DECIMAL = /^\d+(\.\d+)?$/
 
 /** Reads one cell without any cross-check: a number, a recovered date serial, NULL, or an error. */
@@ -38,7 +38,7 @@ export function confirms (sum: number, total: string): boolean {
 }
 
 /** The digits of a value that lost its decimal point, with the point put where the value lands nearest the mean (in orders of magnitude). */
-function placePoint (digits: string, mean: number): string {
+export function placePoint (digits: string, mean: number): string {
   let best = digits
   let distance = Infinity
   for (let whole = 1; whole <= digits.length; whole++) {

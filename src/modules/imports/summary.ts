@@ -2,7 +2,7 @@ import type { ImportReport } from '../../../schemas/imports.js'
 
 const RULES: Record<string, string> = {
   'spreadsheet-date-serial': 'numbers printed as spreadsheet dates, recovered as day serials',
-  'lost-decimal-point': 'lost decimal points, placed where the campaign totals confirm',
+  'lost-decimal-point': 'lost decimal points, placed where the campaign totals (or impacts / reach) confirm',
   'swapped-impact-columns': 'swapped impact columns, confirmed by the campaign totals'
 }
 
