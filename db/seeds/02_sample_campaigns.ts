@@ -6,6 +6,7 @@ import type { Database } from '../../src/db/schema.js'
 import { FILE_NAMES, importCampaignFiles, summarise, type FileKind } from '../../src/modules/imports/index.js'
 import type { ImportReport } from '../../schemas/imports.js'
 import { DEFAULT_COMPANY_NAME } from '../../src/modules/auth/default-owner.js'
+import { loadProcessConfig, type Config } from '../../src/config.js'
 
 // Loads the project's generated sample data (db/sample-data, the three export formats) into the
 // default company through the importer, so the seed exercises the same repairs a customer file
@@ -36,7 +37,12 @@ export async function seedSampleCampaigns (target: DatabaseConnection | Kysely<D
   return importCampaignFiles(target, { ...company, files, partial: true, conflictPolicy: 'last' })
 }
 
-export async function seed (db: Kysely<any>): Promise<void> {
+export async function seed (db: Kysely<any>, config: Pick<Config, 'isProduction'> = loadProcessConfig()): Promise<void> {
+  // Demo data has no place in a customer's tenant: production seeds the owner only.
+  if (config.isProduction) {
+    console.log('Sample campaigns not seeded: ENV=production. To load them anyway (a demo): npm run import -- --company "Default company" --dir db/sample-data --partial --on-conflict last')
+    return
+  }
   const report = await seedSampleCampaigns(db as Kysely<Database>)
   if (report) console.log(summarise(report))
 }

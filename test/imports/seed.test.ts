@@ -5,9 +5,9 @@ import path from 'node:path'
 import t from 'tap'
 import { FILE_NAMES } from '../../src/modules/imports/index.js'
 import { pathToFileURL } from 'node:url'
-import { sampleDataDir, SAMPLE_DATA_DIR, seedSampleCampaigns } from '../../db/seeds/02_sample_campaigns.js'
+import { sampleDataDir, SAMPLE_DATA_DIR, seed, seedSampleCampaigns } from '../../db/seeds/02_sample_campaigns.js'
 import { ROOT } from '../support/database.js'
-import { openTestDatabase } from '../helper.js'
+import { openTestDatabase, testConfig } from '../helper.js'
 import { dumpCompany, newCompany } from './fixtures.js'
 
 const connection = await openTestDatabase()
@@ -54,4 +54,17 @@ t.test('every frecuencia_calculada the generator broke (manifest.json) is recove
   const repairs = report!.repairs.filter((r) => r.column === 'frecuencia_calculada')
   t.same(repairs.map((r) => [r.line, r.raw, Number(r.recovered)]), broken.map((d) => [d.line, d.raw, Number(d.trueValue)]))
   t.same(report!.warnings.filter((w) => w.code === 'frequency-mismatch'), [], 'no other frequency contradicts its campaign')
+})
+
+t.test('production seeds no sample campaigns: demo data has no place in a customer\'s tenant', async (t) => {
+  const campaigns = () => connection.db.selectFrom('campaigns').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
+  const before = await campaigns()
+  const said: string[] = []
+  const log = console.log
+  console.log = (message: string) => { said.push(message) }
+  t.teardown(() => { console.log = log })
+  await seed(connection.db, testConfig({ ENV: 'production', DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused' }))
+  console.log = log
+  t.same(await campaigns(), before)
+  t.match(said, [/^Sample campaigns not seeded: ENV=production\. To load them anyway \(a demo\): npm run import/])
 })
