@@ -48,9 +48,9 @@ const databaseUrl = `${args.server}/${database}`
 const SERVE = fileURLToPath(new URL('./bench-serve.ts', import.meta.url))
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 // Production's command, `npm run start:prod` (the Dockerfile's CMD is the same, a test checks it):
-// `node <flags> dist/src/server.js`. The ceiling runs with the same Node flags, so the two differ
+// `exec node <flags> dist/src/server.js`. The ceiling runs with the same Node flags, so the two differ
 // only in the code they run.
-const [, ...PRODUCTION_ARGS] = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts['start:prod'] as string).split(' ')
+const [, ...PRODUCTION_ARGS] = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts['start:prod'] as string).replace(/^exec /, '').split(' ')
 const NODE_FLAGS = PRODUCTION_ARGS.filter((arg) => arg.startsWith('--'))
 
 type Ready = { port: number }
