@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { ConfigError, loadProcessConfig } from '../config.js'
-import { connectDatabase, type DatabaseConnection } from '../db/engine.js'
+import { connectDatabase, EmbeddedDatabaseLockedError, type DatabaseConnection } from '../db/engine.js'
 import { pendingMigrations } from '../db/migrator.js'
 
 type Failure = { what: string, nextStep: string }
@@ -54,7 +54,8 @@ function exitWithFailure (error: unknown, failure: Failure): never {
   const message = (error as Error).message
   // A message that already says what failed (a MigrationError's "Migration failed: …") is not prefixed again.
   console.error(error instanceof ConfigError || message.startsWith(`${failure.what} failed`) ? message : `${failure.what} failed: ${message}`)
-  if (error instanceof ConfigError) process.exit(1)
+  // These say what to do themselves.
+  if (error instanceof ConfigError || error instanceof EmbeddedDatabaseLockedError) process.exit(1)
   console.error((error as { code?: string }).code === UNDEFINED_TABLE ? NOT_MIGRATED : failure.nextStep)
   process.exit(1)
 }
