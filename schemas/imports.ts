@@ -7,7 +7,10 @@ import { nullable } from './common.js'
 
 const FileName = Type.Union([Type.Literal('campaigns'), Type.Literal('periods'), Type.Literal('sites')])
 
-export const ConflictPolicySchema = Type.Union([Type.Literal('reject'), Type.Literal('first'), Type.Literal('last')], {
+// An enum rather than a union of literals: a wrong value gets one error naming the allowed words.
+export const ConflictPolicySchema = Type.Unsafe<'reject' | 'first' | 'last'>({
+  type: 'string',
+  enum: ['reject', 'first', 'last'],
   description: 'What to do when one key has rows with different figures: reject the campaign (default), or keep the first / last row in file order.'
 })
 
@@ -21,6 +24,13 @@ export const ImportFileStatsSchema = Type.Object({
   duplicates: Type.Integer({ description: 'exact copies of another row, loaded once' }),
   superseded: Type.Integer({ description: 'versions not kept when --on-conflict first|last resolved a conflict (listed in conflicts)' })
 })
+
+/** POST /imports takes the CLI's choices as query parameters (`npm run import -- --partial --on-conflict last`). */
+export const ImportQuery = Type.Object({
+  partial: Type.Boolean({ default: false, description: 'store the accepted campaigns even when others are rejected (default: any rejection stores nothing)' }),
+  on_conflict: Type.Optional(ConflictPolicySchema)
+}, { additionalProperties: false })
+export type ImportQueryType = Static<typeof ImportQuery>
 
 export const ImportRepairSchema = Type.Object({
   file: FileName,

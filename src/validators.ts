@@ -20,3 +20,9 @@ function buildValidator (): ValidatorFactory {
 }
 
 export const schemaController: FastifyServerOptions['schemaController'] = { compilersFactory: { buildValidator: buildValidator() } }
+
+/**
+ * The query-string and parameter validator of a route that sets its own validatorCompiler (the
+ * multipart upload, whose body is checked as its parts stream in): text parts coerced as everywhere.
+ */
+export const textPartValidator: ReturnType<ValidatorFactory> = AjvCompiler()({}, { customOptions: AJV_OPTIONS })

@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import t from 'tap'
+import { SAMPLE_DATA_DIR } from '../../db/seeds/02_sample_campaigns.js'
+import { FILE_NAMES } from '../../src/modules/imports/index.js'
 import { buildTestApp, createUserWithToken } from '../helper.js'
 import { cleanExport, csv, CAMPAIGN_HEADER, PERIOD_HEADER, SITE_HEADER } from './fixtures.js'
 
@@ -80,4 +84,28 @@ t.test('POST /imports is documented as a form of three files, and a text field o
   const four = await send((body) => { for (const name of ['campaigns', 'periods', 'sites', 'extra']) body.append(name, new Blob(['x']), `${name}.csv`) })
   t.equal(four.statusCode, 400)
   t.match(four.json().detail, /^More than 3 parts were sent: send only the files campaigns, periods, sites\./)
+})
+
+// The project's sample exports carry a conflict (campania_17 twice with different figures), as real ones do.
+t.test('POST /imports takes the CLI\'s choices: ?partial=true&on_conflict=last stores what the default refuses', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await createUserWithToken(app, { role: 'admin' })
+  const upload = async (query: string) => {
+    const form = new FormData()
+    for (const [kind, name] of Object.entries(FILE_NAMES)) form.append(kind, new Blob([readFileSync(path.join(SAMPLE_DATA_DIR, name))]), name)
+    const request = new Request('http://localhost/imports', { method: 'POST', body: form })
+    return app.inject({ method: 'POST', url: `/imports${query}`, payload: Buffer.from(await request.arrayBuffer()), headers: { authorization: admin.authorization, 'content-type': request.headers.get('content-type')! } })
+  }
+  const refused = await upload('')
+  t.equal(refused.statusCode, 200)
+  t.match(refused.json(), { committed: false, partial: false, conflictPolicy: 'reject' })
+  const stored = await upload('?partial=true&on_conflict=last')
+  t.equal(stored.statusCode, 200, stored.body.slice(0, 300))
+  t.match(stored.json(), { committed: true, partial: true, conflictPolicy: 'last' })
+  t.equal(stored.json().campaigns.accepted.length, 40)
+  for (const [query, field] of [['?on_conflict=merge', 'querystring.on_conflict'], ['?partial=perhaps', 'querystring.partial'], ['?dry_run=1', 'querystring']]) {
+    const bad = await upload(query)
+    t.equal(bad.statusCode, 400, query)
+    t.ok(bad.json().errors?.some((e: { field: string }) => e.field.startsWith(field)), `${query} names ${field}: ${bad.body.slice(0, 300)}`)
+  }
 })

@@ -10,6 +10,8 @@ import { BEARER_SECURITY, COMMON_PROBLEMS, problemResponses } from '../../../sch
 import type { DatabaseConnection } from '../../db/engine.js'
 import { badRequest, HttpProblem } from '../../errors.js'
 import { ImportFileError } from './csv.js'
+import { ImportQuery, type ConflictPolicy, type ImportQueryType } from '../../../schemas/imports.js'
+import { textPartValidator } from '../../validators.js'
 
 const KINDS = ['campaigns', 'periods', 'sites'] as const
 
@@ -21,7 +23,7 @@ const UploadBody = Type.Object({
 type Kind = typeof KINDS[number]
 
 /** The importer's entry point (`importCampaignFiles`), taken as an option so tests can stand in for it. */
-export type ImportFiles = (connection: DatabaseConnection, options: { companyId: number, files: Record<Kind, string> }) => Promise<unknown>
+export type ImportFiles = (connection: DatabaseConnection, options: { companyId: number, files: Record<Kind, string>, partial: boolean, conflictPolicy?: ConflictPolicy }) => Promise<unknown>
 export type ImportRoutesOptions = { importFiles: ImportFiles, reportSchema: TSchema, uploadLimitBytes: number }
 
 async function spoolParts (request: FastifyRequest, directory: string): Promise<Partial<Record<Kind, string>>> {
@@ -54,13 +56,15 @@ export default async function importRoutes (app: FastifyInstance, { importFiles,
       description: `multipart/form-data with the file fields ${KINDS.join(', ')}; at most ${uploadLimitBytes} bytes each.`,
       security: BEARER_SECURITY,
       consumes: ['multipart/form-data'],
+      querystring: ImportQuery,
       body: UploadBody,
       response: { 200: reportSchema, ...problemResponses(...COMMON_PROBLEMS, 401, 403, 413, 415) }
     },
     // The body schema documents the form (Swagger UI shows a file picker per field); the parts are
     // checked as they stream in (spoolParts), since a multipart body is never parsed into request.body.
-    validatorCompiler: () => () => true
+    validatorCompiler: (route) => route.httpPart === 'body' ? () => true : textPartValidator(route)
   }, async (request) => {
+    const { partial, on_conflict: conflictPolicy } = request.query as ImportQueryType
     if (!request.isMultipart()) throw new HttpProblem(415, 'Send the files as multipart/form-data with the fields campaigns, periods and sites.')
     const directory = await mkdtemp(path.join(tmpdir(), 'campaign-import-'))
     try {
@@ -74,7 +78,7 @@ export default async function importRoutes (app: FastifyInstance, { importFiles,
       })
       const missing = KINDS.filter((kind) => !files[kind])
       if (missing.length > 0) throw badRequest(`Missing file(s): ${missing.join(', ')}.`, missing.map((kind) => ({ field: `body.${kind}`, message: 'is required' })))
-      return await importFiles(app.database, { companyId: request.user.companyId, files: files as Record<Kind, string> }).catch((error: Error) => {
+      return await importFiles(app.database, { companyId: request.user.companyId, files: files as Record<Kind, string>, partial, conflictPolicy }).catch((error: Error) => {
         // A file the importer cannot read at all (no header, a missing column, broken quoting): nothing was stored.
         if (error instanceof ImportFileError) throw badRequest(`${error.message}. Nothing was stored; fix the file and send all three again.`, [{ field: `body.${error.file}`, message: error.reason }])
         throw error
