@@ -31,7 +31,10 @@ async function securityPlugin (app: FastifyInstance, { config }: { config: Confi
         scriptSrc: ["'self'", "'unsafe-inline'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
-        frameAncestors: ["'none'"]
+        frameAncestors: ["'none'"],
+        // Helmet's default; outside production /docs is served over plain HTTP (on a LAN address
+        // too), where it would send the page's own scripts to an https:// that does not answer.
+        upgradeInsecureRequests: config.isProduction ? [] : null
       }
     },
     strictTransportSecurity: config.isProduction ? { maxAge: 31536000, includeSubDomains: true } : false,

@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync'
 import fc from 'fast-check'
 import t from 'tap'
 import { CsvRecords } from '../../src/modules/imports/csv-records.js'
+import { REAL_EXPORT_DIR } from '../support/real-export.js'
 
 // The fast reader must give exactly what csv-parse's stream gives (records, the error), whatever
 // the bytes and however they are cut into chunks; and each record's line is the line it starts on
@@ -105,8 +106,8 @@ t.test('the same on whole lines of typical exports (quoted lists, CRLF, accented
   }
 })
 
-const real = path.resolve(import.meta.dirname, '../../../shared/datasets/ooh-challenge')
-t.test('the same on the real export', { skip: existsSync(real) ? false : 'the real export is not on this machine' }, async (t) => {
+const real = REAL_EXPORT_DIR
+t.test('the same on the real export', { skip: existsSync(real) ? false : `the real export is not in ${real} (set OOH_CHALLENGE_DIR to its folder)` }, async (t) => {
   for (const file of ['bd_campanias_agrupado.csv', 'bd_campanias_periodos.csv', 'bd_campanias_sitios.csv']) {
     const bytes = readFileSync(path.join(real, file))
     t.same(viaCsvRecords(bytes, [65536, 131072, 1 << 20]), viaCsvParse(bytes), file)

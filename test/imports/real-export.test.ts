@@ -6,11 +6,10 @@ import { sql } from 'kysely'
 import { FILE_NAMES, importCampaignFiles, type FileKind } from '../../src/modules/imports/index.js'
 import { normaliseHeader } from '../../src/modules/imports/columns.js'
 import { openTestDatabase } from '../helper.js'
-import { ROOT } from '../support/database.js'
+import { REAL_EXPORT_DIR } from '../support/real-export.js'
 import { dumpCompany, newCompany } from './fixtures.js'
 
-// The customer's real export lives beside the repository (../shared), never inside it.
-const DIR = process.env.OOH_CHALLENGE_DIR || path.resolve(ROOT, '..', 'shared', 'datasets', 'ooh-challenge')
+const DIR = REAL_EXPORT_DIR
 const files = Object.fromEntries(Object.entries(FILE_NAMES).map(([kind, name]) => [kind, path.join(DIR, name)])) as Record<FileKind, string>
 const present = Object.values(files).every((file) => existsSync(file))
 

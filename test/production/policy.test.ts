@@ -54,6 +54,15 @@ t.test('HTTPS requests are served, and every response carries HSTS', async (t) =
   t.equal((await app.inject({ url: '/metrics', headers: viaProxy('https') })).statusCode, 200)
 })
 
+t.test('the docs page asks the browser to upgrade its requests to HTTPS in production only', async (t) => {
+  const production = await (await shared).inject({ url: '/docs', headers: viaProxy('https') })
+  t.match(production.headers['content-security-policy'], /upgrade-insecure-requests/)
+  // Development serves /docs over plain HTTP (also on a LAN address): upgraded, its scripts would not load.
+  const development = await (await buildTestApp(t)).inject({ url: '/docs' })
+  t.match(development.headers['content-security-policy'], /frame-ancestors 'none'/)
+  t.notMatch(development.headers['content-security-policy'], /upgrade-insecure-requests/)
+})
+
 t.test('X-Forwarded-Proto from an untrusted address is ignored', async (t) => {
   const app = await productionApp(t, { TRUST_PROXY: '10.0.0.1' })
   const response = await app.inject({ url: '/metrics', headers: viaProxy('https') })
