@@ -13,11 +13,17 @@ import { PASSWORD, loggedIn, login, logout, refresh, refreshTokenOf } from './su
 
 const skip = ENGINE !== 'postgres' && 'races between transactions: PostgreSQL only (TEST_DATABASE_URL); PGlite has one connection'
 
-const blocker = async (tokenHash: string) => {
+type Answer = Awaited<ReturnType<typeof refresh>>
+
+/**
+ * A refresh of `token` and then `other` (the request that must end the session), queued in that
+ * order behind a row lock another connection holds on the token; both answers once it is released.
+ */
+async function refreshThen (app: Parameters<typeof refresh>[0], token: string, other: () => Promise<Answer>): Promise<[Answer, Answer]> {
   const client = new pg.Client({ connectionString: TEST_DATABASE_URL })
   await client.connect()
   await client.query('begin')
-  await client.query('select 1 from refresh_tokens where token_hash = $1 for update', [tokenHash])
+  await client.query('select 1 from refresh_tokens where token_hash = $1 for update', [hashRefreshToken(token)])
   const pid = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0].pid
   /** Waits until `count` backends are waiting on a lock behind this one (directly or in the queue). */
   const waiters = async (count: number) => {
@@ -30,20 +36,19 @@ const blocker = async (tokenHash: string) => {
     }
     throw new Error(`never saw ${count} waiting requests`)
   }
-  const release = async () => { await client.query('commit'); await client.end() }
-  return { waiters, release }
+  const rotating = refresh(app, token)
+  await waiters(1)
+  const ending = other()
+  await waiters(2)
+  await client.query('commit')
+  await client.end()
+  return Promise.all([rotating, ending])
 }
 
 t.test('a logout that races a refresh ends the session: the refresh\'s new token is refused afterwards', { skip }, async (t) => {
   const app = await buildTestApp(t)
   const session = await loggedIn(app)
-  const lock = await blocker(hashRefreshToken(session.refreshToken))
-  const rotating = refresh(app, session.refreshToken)
-  await lock.waiters(1)
-  const loggingOut = logout(app, session.refreshToken)
-  await lock.waiters(2)
-  await lock.release()
-  const [rotated, loggedOut] = await Promise.all([rotating, loggingOut])
+  const [rotated, loggedOut] = await refreshThen(app, session.refreshToken, () => logout(app, session.refreshToken))
   t.equal(loggedOut.statusCode, 204, 'logout answered 204')
   t.equal(rotated.statusCode, 200, 'the refresh queued first was answered 200')
   const child = refreshTokenOf(rotated) as string
@@ -58,13 +63,7 @@ t.test('replaying a rotated refresh token while the family rotates revokes the w
   t.equal(first.statusCode, 200)
   const current = refreshTokenOf(first) as string
   // The holder of the current token refreshes while the rotated one (session.refreshToken) is replayed.
-  const lock = await blocker(hashRefreshToken(current))
-  const rotating = refresh(app, current)
-  await lock.waiters(1)
-  const replaying = refresh(app, session.refreshToken)
-  await lock.waiters(2)
-  await lock.release()
-  const [rotated, replayed] = await Promise.all([rotating, replaying])
+  const [rotated, replayed] = await refreshThen(app, current, () => refresh(app, session.refreshToken))
   t.equal(replayed.statusCode, 401, 'the replay is refused')
   t.equal(rotated.statusCode, 200, 'the refresh queued first was answered 200')
   const after = await refresh(app, refreshTokenOf(rotated) as string)
@@ -74,13 +73,7 @@ t.test('replaying a rotated refresh token while the family rotates revokes the w
 t.test('a password change that races a refresh ends every session: the refresh\'s new token is refused afterwards', { skip }, async (t) => {
   const app = await buildTestApp(t)
   const session = await loggedIn(app)
-  const lock = await blocker(hashRefreshToken(session.refreshToken))
-  const rotating = refresh(app, session.refreshToken)
-  await lock.waiters(1)
-  const changing = app.inject({ method: 'POST', url: '/auth/password', headers: { authorization: `Bearer ${session.access}` }, payload: { current_password: PASSWORD, new_password: 'Changed-Password-55' } })
-  await lock.waiters(2)
-  await lock.release()
-  const [rotated, changed] = await Promise.all([rotating, changing])
+  const [rotated, changed] = await refreshThen(app, session.refreshToken, () => app.inject({ method: 'POST', url: '/auth/password', headers: { authorization: `Bearer ${session.access}` }, payload: { current_password: PASSWORD, new_password: 'Changed-Password-55' } }))
   t.equal(changed.statusCode, 204, 'the password change answered 204')
   t.equal(rotated.statusCode, 200, 'the refresh queued first was answered 200')
   const after = await refresh(app, refreshTokenOf(rotated) as string)
@@ -93,13 +86,7 @@ t.test('deactivating a user while it refreshes ends its sessions: the refresh\'s
   const created = await app.inject({ method: 'POST', url: '/auth/users', headers: { authorization: `Bearer ${owner.access}` }, payload: { email: `viewer-${Date.now()}@example.com`, password: PASSWORD, role: 'viewer' } })
   t.equal(created.statusCode, 201)
   const viewerToken = refreshTokenOf(await login(app, created.json().email)) as string
-  const lock = await blocker(hashRefreshToken(viewerToken))
-  const rotating = refresh(app, viewerToken)
-  await lock.waiters(1)
-  const deactivating = app.inject({ method: 'PATCH', url: `/auth/users/${created.json().id}`, headers: { authorization: `Bearer ${owner.access}` }, payload: { is_active: false } })
-  await lock.waiters(2)
-  await lock.release()
-  const [rotated, deactivated] = await Promise.all([rotating, deactivating])
+  const [rotated, deactivated] = await refreshThen(app, viewerToken, () => app.inject({ method: 'PATCH', url: `/auth/users/${created.json().id}`, headers: { authorization: `Bearer ${owner.access}` }, payload: { is_active: false } }))
   t.equal(deactivated.statusCode, 200, 'deactivation answered 200')
   t.equal(rotated.statusCode, 200, 'the refresh queued first was answered 200')
   const left = await app.db.selectFrom('refresh_tokens').select('id').where('user_id', '=', created.json().id).where('revoked_at', 'is', null).execute()

@@ -4,6 +4,7 @@ import type { DatabaseConnection } from '../../src/db/engine.js'
 import { CAMPAIGN_COLUMNS, PERIOD_COLUMNS, SITE_COLUMNS } from '../../src/modules/imports/columns.js'
 import { importCampaignFiles, type ImportSettings } from '../../src/modules/imports/index.js'
 import { uniqueName } from '../helper.js'
+import type { FastifyInstance } from 'fastify'
 
 // Small exports built in the test, so each case shows the one defect it is about.
 
@@ -127,4 +128,19 @@ export async function periodText (connection: DatabaseConnection, companyId: num
     from campaign_periods p join campaigns c on c.company_id = p.company_id and c.id = p.campaign_id
     where c.company_id = ${companyId} and c.name = ${campaignName} order by p.period`.execute(connection.db)
   return rows
+}
+
+/** A multipart POST (to /imports by default) whose form `build` fills, as a browser sends it. */
+export async function postForm (app: FastifyInstance, authorization: string, build: (form: FormData) => void, url = '/imports') {
+  const form = new FormData()
+  build(form)
+  const request = new Request(`http://localhost${url}`, { method: 'POST', body: form })
+  return app.inject({ method: 'POST', url, payload: Buffer.from(await request.arrayBuffer()), headers: { authorization, 'content-type': request.headers.get('content-type')! } })
+}
+
+/** The three files of an export as form file parts; `campaigns` replaces that file's text. */
+export function appendExport (form: FormData, data: Export, campaigns = csv(CAMPAIGN_HEADER, data.campaigns)): void {
+  form.append('campaigns', new Blob([campaigns]), 'c.csv')
+  form.append('periods', new Blob([csv(PERIOD_HEADER, data.periods)]), 'p.csv')
+  form.append('sites', new Blob([csv(SITE_HEADER, data.sites)]), 's.csv')
 }

@@ -3,21 +3,13 @@ import { PassThrough } from 'node:stream'
 import { buildTestApp, createUserWithToken, ENGINE, openTestDatabase, uniqueName } from '../helper.js'
 import { PASSWORD } from '../auth/support.js'
 import { importCampaignFiles } from '../../src/modules/imports/index.js'
-import { cleanExport, csv, streams, CAMPAIGN_HEADER, PERIOD_HEADER, SITE_HEADER } from './fixtures.js'
+import { appendExport, cleanExport, csv, postForm, streams, CAMPAIGN_HEADER } from './fixtures.js'
 
 // README: "Two imports into one company wait for each other (an advisory lock); the import
 // transaction has no statement timeout." PGlite has one connection (the second import waits for
 // the pool), so this needs PostgreSQL (TEST_DATABASE_URL).
 
-async function upload (app: Awaited<ReturnType<typeof buildTestApp>>, authorization: string, name: string) {
-  const data = cleanExport(name)
-  const form = new FormData()
-  form.append('campaigns', new Blob([csv(CAMPAIGN_HEADER, data.campaigns)]), 'c.csv')
-  form.append('periods', new Blob([csv(PERIOD_HEADER, data.periods)]), 'p.csv')
-  form.append('sites', new Blob([csv(SITE_HEADER, data.sites)]), 's.csv')
-  const request = new Request('http://localhost/imports', { method: 'POST', body: form })
-  return app.inject({ method: 'POST', url: '/imports', payload: Buffer.from(await request.arrayBuffer()), headers: { authorization, 'content-type': request.headers.get('content-type')! } })
-}
+const upload = (app: Awaited<ReturnType<typeof buildTestApp>>, authorization: string, name: string) => postForm(app, authorization, (form) => appendExport(form, cleanExport(name)))
 
 t.test('a second POST /imports into a company waits for a running import longer than DB_STATEMENT_TIMEOUT_MS, then succeeds (not a 503)', { skip: ENGINE !== 'postgres' && 'PostgreSQL only (TEST_DATABASE_URL)' }, async (t) => {
   // The pool's statement timeout scaled down from its 15 s default to 1 s; the running import lasts ~2.5 s (a large file).

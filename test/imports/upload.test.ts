@@ -4,18 +4,12 @@ import t from 'tap'
 import { SAMPLE_DATA_DIR } from '../../db/seeds/02_sample_campaigns.js'
 import { FILE_NAMES } from '../../src/modules/imports/index.js'
 import { buildTestApp, createUserWithToken } from '../helper.js'
-import { cleanExport, csv, CAMPAIGN_HEADER, PERIOD_HEADER, SITE_HEADER } from './fixtures.js'
+import { appendExport, cleanExport, CAMPAIGN_HEADER, postForm } from './fixtures.js'
 
 t.test('POST /imports with the real importer: report back, then the campaign is listed, detailed and summarised', async (t) => {
   const app = await buildTestApp(t)
   const admin = await createUserWithToken(app, { role: 'admin' })
-  const data = cleanExport('subida')
-  const form = new FormData()
-  form.append('campaigns', new Blob([csv(CAMPAIGN_HEADER, data.campaigns)]), 'c.csv')
-  form.append('periods', new Blob([csv(PERIOD_HEADER, data.periods)]), 'p.csv')
-  form.append('sites', new Blob([csv(SITE_HEADER, data.sites)]), 's.csv')
-  const request = new Request('http://localhost/imports', { method: 'POST', body: form })
-  const response = await app.inject({ method: 'POST', url: '/imports', payload: Buffer.from(await request.arrayBuffer()), headers: { authorization: admin.authorization, 'content-type': request.headers.get('content-type')! } })
+  const response = await postForm(app, admin.authorization, (form) => appendExport(form, cleanExport('subida')))
   t.equal(response.statusCode, 200, response.body.slice(0, 500))
   t.equal(response.json().committed, true)
   const list = await app.inject({ url: '/campaigns', headers: { authorization: admin.authorization } })
@@ -51,12 +45,7 @@ t.test('POST /imports with a file the importer cannot read is a 400 naming the f
     'an unclosed quote': `${CAMPAIGN_HEADER.join(',')}\r\n"ilegible,mensual\r\n`
   }
   for (const [label, campaigns] of Object.entries(bodies)) {
-    const form = new FormData()
-    form.append('campaigns', new Blob([campaigns]), 'c.csv')
-    form.append('periods', new Blob([csv(PERIOD_HEADER, data.periods)]), 'p.csv')
-    form.append('sites', new Blob([csv(SITE_HEADER, data.sites)]), 's.csv')
-    const request = new Request('http://localhost/imports', { method: 'POST', body: form })
-    const response = await app.inject({ method: 'POST', url: '/imports', payload: Buffer.from(await request.arrayBuffer()), headers: { authorization: admin.authorization, 'content-type': request.headers.get('content-type')! } })
+    const response = await postForm(app, admin.authorization, (form) => appendExport(form, data, campaigns))
     t.equal(response.statusCode, 400, `${label}: ${response.body.slice(0, 300)}`)
     t.match(response.headers['content-type'], /^application\/problem\+json/)
     t.match(response.json(), { detail: /^campaigns file: .+ Nothing was stored/, errors: [{ field: 'body.campaigns', message: /\S/ }] }, label)
@@ -72,12 +61,7 @@ t.test('POST /imports is documented as a form of three files, and a text field o
   const form = doc.paths['/imports'].post.requestBody.content['multipart/form-data'].schema
   t.same(Object.keys(form.properties).sort(), ['campaigns', 'periods', 'sites'])
   t.same(Object.values(form.properties).map((p) => (p as { format: string }).format), ['binary', 'binary', 'binary'], 'a file picker per field in Swagger UI')
-  const send = async (build: (form: FormData) => void) => {
-    const body = new FormData()
-    build(body)
-    const request = new Request('http://localhost/imports', { method: 'POST', body })
-    return app.inject({ method: 'POST', url: '/imports', payload: Buffer.from(await request.arrayBuffer()), headers: { authorization: admin.authorization, 'content-type': request.headers.get('content-type')! } })
-  }
+  const send = (build: (form: FormData) => void) => postForm(app, admin.authorization, build)
   const text = await send((body) => body.append('campaigns', 'name,tipo_campania'))
   t.equal(text.statusCode, 400)
   t.match(text.json().detail, /A text field was sent: send campaigns, periods, sites as file parts/)
@@ -90,12 +74,9 @@ t.test('POST /imports is documented as a form of three files, and a text field o
 t.test('POST /imports takes the CLI\'s choices: ?partial=true&on_conflict=last stores what the default refuses', async (t) => {
   const app = await buildTestApp(t)
   const admin = await createUserWithToken(app, { role: 'admin' })
-  const upload = async (query: string) => {
-    const form = new FormData()
+  const upload = (query: string) => postForm(app, admin.authorization, (form) => {
     for (const [kind, name] of Object.entries(FILE_NAMES)) form.append(kind, new Blob([readFileSync(path.join(SAMPLE_DATA_DIR, name))]), name)
-    const request = new Request('http://localhost/imports', { method: 'POST', body: form })
-    return app.inject({ method: 'POST', url: `/imports${query}`, payload: Buffer.from(await request.arrayBuffer()), headers: { authorization: admin.authorization, 'content-type': request.headers.get('content-type')! } })
-  }
+  }, `/imports${query}`)
   const refused = await upload('')
   t.equal(refused.statusCode, 200)
   t.match(refused.json(), { committed: false, partial: false, conflictPolicy: 'reject' })
