@@ -103,10 +103,12 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(rateLimit, { config })
 
   await app.register(healthRoutes, { timeoutMs: config.HEALTH_TIMEOUT_MS })
-  await app.register(authModule, { config })
-  await app.register(campaignRoutes, { secretKey: config.secretKey })
-  await app.register(analyticsRoutes)
-  await app.register(importRoutes, { importFiles: importCampaignFiles, reportSchema: ImportReportSchema, uploadLimitBytes: config.UPLOAD_LIMIT_BYTES })
+  await app.register(async function v2 (api) {
+    await api.register(authModule, { config })
+    await api.register(campaignRoutes, { secretKey: config.secretKey })
+    await api.register(analyticsRoutes)
+    await api.register(importRoutes, { importFiles: importCampaignFiles, reportSchema: ImportReportSchema, uploadLimitBytes: config.UPLOAD_LIMIT_BYTES })
+  }, { prefix: '/v2' })
 
   return app
 }

@@ -9,9 +9,9 @@ t.test('every status GET /campaigns answers in production behind the proxy (426 
     DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused'
   }, { connection: await openTestDatabase() })
   const doc = (await app.inject({ url: '/docs/json', headers: { 'x-forwarded-proto': 'https' } })).json() as OpenApiDocument
-  const op = listOperations(doc).find((o) => o.label === 'GET /campaigns')!
+  const op = listOperations(doc).find((o) => o.label === 'GET /v2/campaigns')!
   const user = await createUserWithToken(app, { role: 'viewer' })
-  const response = await app.inject({ url: '/campaigns', headers: { authorization: user.authorization, 'x-forwarded-proto': 'http' } })
+  const response = await app.inject({ url: '/v2/campaigns', headers: { authorization: user.authorization, 'x-forwarded-proto': 'http' } })
   t.equal(response.statusCode, 426, 'plain HTTP is refused (README, production checklist 3)')
   const check = new ResponseValidator(doc).check(op.responses, op.label, response.statusCode, response.headers['content-type'] as string, response.body)
   t.same(check, { ok: true }, 'the 426 is declared in /docs/json')
@@ -25,7 +25,7 @@ t.test('a request that cannot get a database connection within DB_CONNECTION_TIM
   let response: Awaited<ReturnType<typeof app.inject>> | 'still waiting'
   try {
     response = await Promise.race([
-      app.inject({ url: '/campaigns', headers: { authorization: user.authorization } }),
+      app.inject({ url: '/v2/campaigns', headers: { authorization: user.authorization } }),
       new Promise<'still waiting'>((resolve) => setTimeout(resolve, 5000, 'still waiting'))
     ])
   } finally {

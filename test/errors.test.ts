@@ -111,7 +111,7 @@ t.test('a database that does not exist (dropped under the pool) is a 503 problem
   const app = await buildTestApp(t, {}, { connection })
   await app.ready()
   const token = app.signAccessToken({ id: 1, companyId: 1, role: 'owner' })
-  const response = await app.inject({ url: '/campaigns', headers: { authorization: `Bearer ${token}` } })
+  const response = await app.inject({ url: '/v2/campaigns', headers: { authorization: `Bearer ${token}` } })
   t.equal(response.statusCode, 503)
   t.match(response.headers['content-type'], PROBLEM)
   t.ok(response.headers['retry-after'], 'says when to retry')

@@ -18,8 +18,8 @@ export function buildScenarios (doc: Doc, authorization: string, campaigns: numb
 
   scenarios.push({ name: 'readiness GET /health', weight: 1, request: () => ({ method: 'GET', path: '/health' }) })
 
-  if (has('get', '/campaigns')) {
-    scenarios.push({ name: 'list GET /campaigns', weight: 6, request: () => ({ method: 'GET', path: `/campaigns?limit=${[20, 50, 100][Math.floor(Math.random() * 3)]}`, headers: auth }) })
+  if (has('get', '/v2/campaigns')) {
+    scenarios.push({ name: 'list GET /campaigns', weight: 6, request: () => ({ method: 'GET', path: `/v2/campaigns?limit=${[20, 50, 100][Math.floor(Math.random() * 3)]}`, headers: auth }) })
   } else skipped.push('list pages: GET /campaigns is not in the document yet')
 
   const detail = Object.keys(doc.paths).find((p) => /^\/campaigns\/\{[^}/]+\}$/.test(p) && doc.paths[p].get)
@@ -27,11 +27,11 @@ export function buildScenarios (doc: Doc, authorization: string, campaigns: numb
     scenarios.push({ name: `detail GET ${detail}`, weight: 6, request: () => ({ method: 'GET', path: detail.replace(/\{[^}]+\}/, encodeURIComponent(randomName())), headers: auth }) })
   } else skipped.push('details: GET /campaigns/{name} is not in the document yet')
 
-  const summaries = Object.keys(doc.paths).filter((p) => (p.startsWith('/analytics') || /summary/.test(p)) && !p.includes('{') && doc.paths[p].get)
+  const summaries = Object.keys(doc.paths).filter((p) => (p.startsWith('/v2/analytics') || /summary/.test(p)) && !p.includes('{') && doc.paths[p].get)
   for (const path of summaries) scenarios.push({ name: `summary GET ${path}`, weight: 3, request: () => ({ method: 'GET', path, headers: auth }) })
   if (summaries.length === 0) skipped.push('summaries: no GET /analytics/* or summary route in the document yet')
 
-  const login = doc.paths['/auth/token']?.post
+  const login = doc.paths['/v2/auth/token']?.post
   if (login) {
     const content = login.requestBody?.content ?? {}
     const form = 'application/x-www-form-urlencoded' in content
@@ -42,19 +42,19 @@ export function buildScenarios (doc: Doc, authorization: string, campaigns: numb
       name: 'login POST /auth/token',
       weight: 1,
       request: () => form
-        ? { method: 'POST', path: '/auth/token', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: SOAK_ORIGIN }, body: new URLSearchParams(values).toString() }
-        : { method: 'POST', path: '/auth/token', headers: { 'content-type': 'application/json', origin: SOAK_ORIGIN }, body: JSON.stringify(values) }
+        ? { method: 'POST', path: '/v2/auth/token', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: SOAK_ORIGIN }, body: new URLSearchParams(values).toString() }
+        : { method: 'POST', path: '/v2/auth/token', headers: { 'content-type': 'application/json', origin: SOAK_ORIGIN }, body: JSON.stringify(values) }
     })
   } else skipped.push('logins: POST /auth/token is not in the document yet')
 
-  if (doc.paths['/auth/refresh']?.post && login) {
+  if (doc.paths['/v2/auth/refresh']?.post && login) {
     // Each client refreshes with the cookie its last login or refresh set (rotation); before its first login it logs in.
     const loginScenario = scenarios[scenarios.length - 1]
     scenarios.push({
       name: 'refresh POST /auth/refresh',
       weight: 1,
       request: (state) => state.cookie
-        ? { method: 'POST', path: '/auth/refresh', headers: { cookie: state.cookie, origin: SOAK_ORIGIN } }
+        ? { method: 'POST', path: '/v2/auth/refresh', headers: { cookie: state.cookie, origin: SOAK_ORIGIN } }
         : loginScenario.request(state)
     })
   } else skipped.push('refreshes: POST /auth/refresh is not in the document yet')

@@ -17,7 +17,7 @@ async function docsPlugin (app: FastifyInstance) {
       },
       components: {
         securitySchemes: {
-          OAuth2PasswordBearer: { type: 'oauth2', flows: { password: { tokenUrl: '/auth/token', scopes: {} } } },
+          OAuth2PasswordBearer: { type: 'oauth2', flows: { password: { tokenUrl: '/v2/auth/token', scopes: {} } } },
           bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }
         }
       },

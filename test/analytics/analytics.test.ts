@@ -40,7 +40,7 @@ async function setUp (t: Test) {
 
 t.test('campaign summary: profile, totals, frequency, hourly profile and derived figures', async (t) => {
   const { get } = await setUp(t)
-  const response = await get('/campaigns/Resumen/summary')
+  const response = await get('/v2/campaigns/Resumen/summary')
   t.equal(response.statusCode, 200)
   const sitesTotal = siteImpacts(0) + siteImpacts(1) + siteImpacts(2)
   t.same(response.json(), {
@@ -62,7 +62,7 @@ t.test('campaign summary: profile, totals, frequency, hourly profile and derived
 
 t.test('periods summary: series with change, totals, average, min and max', async (t) => {
   const { get } = await setUp(t)
-  const body = (await get('/campaigns/Resumen/periods/summary')).json()
+  const body = (await get('/v2/campaigns/Resumen/periods/summary')).json()
   t.equal(body.periods_count, 3)
   t.same(body.series, [
     { period: '2025-01', impactos_periodo_personas: 100, impactos_periodo_vehiculos: 50, change_personas: null, change_personas_pct: null, change_vehiculos: null, change_vehiculos_pct: null },
@@ -78,7 +78,7 @@ t.test('periods summary: series with change, totals, average, min and max', asyn
 
 t.test('sites summary: each breakdown and the top sites, against a reference computed here', async (t) => {
   const { get } = await setUp(t)
-  const body = (await get('/campaigns/Resumen/sites/summary')).json()
+  const body = (await get('/v2/campaigns/Resumen/sites/summary')).json()
   t.equal(body.sites_count, 3)
   for (const dimension of ['tipo_de_mueble', 'tipo_de_anuncio', 'estado', 'municipio', 'zm'] as const) {
     const groups = new Map<string | null, { value: string | null, sites: number, impactos: number, alcance: number }>()
@@ -105,7 +105,7 @@ t.test('overview: totals and breakdowns of the company only, filtered like the l
   await buildCampaign(app.db, user.companyId, { name: 'Mensual', tipo_campania: 'mensual', fecha_inicio: '2025-02-10', fecha_fin: '2025-02-28', impactos_personas: 1000, alcance: 10 })
   const stranger = await createUserWithToken(app, { role: 'owner' })
   await buildCampaign(app.db, stranger.companyId, { name: 'Ajena', impactos_personas: 77777 })
-  const all = (await get('/analytics/overview')).json()
+  const all = (await get('/v2/analytics/overview')).json()
   t.same(all.totals, { campaigns: 2, impactos_personas: 10000, impactos_vehiculos: 4000, alcance: 3010 })
   t.same(all.by_tipo, [
     { tipo_campania: 'catorcenal', campaigns: 1, impactos_personas: 9000, impactos_vehiculos: 4000, alcance: 3000 },
@@ -116,18 +116,18 @@ t.test('overview: totals and breakdowns of the company only, filtered like the l
     { zm: 'Monterrey', campaigns: 1, sites: 2, impactos: siteImpacts(0) + siteImpacts(1) },
     { zm: 'Guadalajara', campaigns: 1, sites: 1, impactos: siteImpacts(2) }
   ])
-  const monthly = (await get('/analytics/overview?tipo_campania=mensual')).json()
+  const monthly = (await get('/v2/analytics/overview?tipo_campania=mensual')).json()
   t.same(monthly.totals, { campaigns: 1, impactos_personas: 1000, impactos_vehiculos: 0, alcance: 10 })
   t.same(monthly.by_zm, [])
-  const zoned = (await get('/analytics/overview?zm=Guadalajara&start_date=2025-01-15')).json()
+  const zoned = (await get('/v2/analytics/overview?zm=Guadalajara&start_date=2025-01-15')).json()
   t.equal(zoned.totals.campaigns, 1)
-  t.equal((await get('/analytics/overview?start_date=2025-02-01&end_date=2025-01-01')).statusCode, 400)
-  t.equal((await get('/analytics/overview?sort=name')).statusCode, 400, 'list-only parameters are unknown here')
+  t.equal((await get('/v2/analytics/overview?start_date=2025-02-01&end_date=2025-01-01')).statusCode, 400)
+  t.equal((await get('/v2/analytics/overview?sort=name')).statusCode, 400, 'list-only parameters are unknown here')
 })
 
 t.test('analytics answers carry an ETag, honour If-None-Match with 304, and are private', async (t) => {
   const { app, user, get } = await setUp(t)
-  for (const url of ['/campaigns/Resumen/summary', '/campaigns/Resumen/periods/summary', '/campaigns/Resumen/sites/summary', '/analytics/overview']) {
+  for (const url of ['/v2/campaigns/Resumen/summary', '/v2/campaigns/Resumen/periods/summary', '/v2/campaigns/Resumen/sites/summary', '/v2/analytics/overview']) {
     const first = await get(url)
     const etag = String(first.headers.etag)
     t.match(etag, /^"[\w-]+"$/, `${url}: strong ETag`)
@@ -144,12 +144,12 @@ t.test('analytics answers carry an ETag, honour If-None-Match with 304, and are 
     t.equal(fromDashboard.headers['access-control-allow-origin'], 'http://dashboard.test')
     t.same(String(fromDashboard.headers.vary).split(',').map((v) => v.trim().toLowerCase()).sort(), ['authorization', 'origin'], `${url}: Vary: Origin, authorization`)
   }
-  const before = String((await get('/campaigns/Resumen/summary')).headers.etag)
-  await app.inject({ method: 'PATCH', url: '/campaigns/Resumen', headers: { authorization: user.authorization }, payload: { alcance: 4500 } })
-  const after = await get('/campaigns/Resumen/summary', { 'if-none-match': before })
+  const before = String((await get('/v2/campaigns/Resumen/summary')).headers.etag)
+  await app.inject({ method: 'PATCH', url: '/v2/campaigns/Resumen', headers: { authorization: user.authorization }, payload: { alcance: 4500 } })
+  const after = await get('/v2/campaigns/Resumen/summary', { 'if-none-match': before })
   t.equal(after.statusCode, 200, 'changed data, new body')
   t.not(after.headers.etag, before)
-  t.equal((await get('/campaigns/Nope/summary', { 'if-none-match': '*' })).statusCode, 404, 'problems are never 304')
+  t.equal((await get('/v2/campaigns/Nope/summary', { 'if-none-match': '*' })).statusCode, 404, 'problems are never 304')
 })
 
 t.test('an unknown hour stays unknown: null in every answer, never the peak hour, and the day\'s total unknown', async (t) => {
@@ -159,14 +159,14 @@ t.test('an unknown hour stays unknown: null in every answer, never the peak hour
   const hours = HOURS.map((v, h) => (h === 18 ? null : v))
   await buildCampaign(app.db, user.companyId, { ...CAMPAIGN, name: 'Horas', hourly_vehicle_count: hours }, { periods: PERIODS, sites: SITES })
   const get = (url: string) => app.inject({ url, headers: { authorization: user.authorization } })
-  const profile = (await get('/campaigns/Horas/summary')).json().hourly_vehicle_profile
+  const profile = (await get('/v2/campaigns/Horas/summary')).json().hourly_vehicle_profile
   t.same(profile.hours, hours)
   const known = hours.map((v, h) => [v, h] as const).filter(([v]) => v !== null).sort((a, b) => b[0]! - a[0]! || a[1] - b[1])
   t.equal(profile.peak_hour, known[0][1], 'the busiest known hour')
   t.equal(profile.total, null, 'a day with an unknown hour has no known total')
-  t.same((await get('/campaigns/Horas')).json().campaign.hourly_vehicle_count, hours, 'detail')
-  t.same((await get('/campaigns?q=Horas')).json().data[0].hourly_vehicle_count, hours, 'list')
-  const created = await app.inject({ method: 'POST', url: '/campaigns', headers: { authorization: user.authorization }, payload: { ...CAMPAIGN, name: 'Horas API', hourly_vehicle_count: hours } })
+  t.same((await get('/v2/campaigns/Horas')).json().campaign.hourly_vehicle_count, hours, 'detail')
+  t.same((await get('/v2/campaigns?q=Horas')).json().data[0].hourly_vehicle_count, hours, 'list')
+  const created = await app.inject({ method: 'POST', url: '/v2/campaigns', headers: { authorization: user.authorization }, payload: { ...CAMPAIGN, name: 'Horas API', hourly_vehicle_count: hours } })
   t.equal(created.statusCode, 201)
   t.same(created.json().hourly_vehicle_count, hours, 'an unknown hour can be written through the API too')
 })

@@ -19,7 +19,7 @@ t.test('access tokens: only HS256 with our key, issuer, audience, claims and a f
   const user = await createUserWithToken(app, { role: 'admin' })
   const now = Math.floor(Date.now() / 1000)
   const good = { sub: String(user.id), cid: user.companyId, role: 'admin', token_use: 'access', iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, iat: now, exp: now + 600, jti: randomUUID() }
-  const me = (token: string) => app.inject({ url: '/auth/me', headers: { authorization: `Bearer ${token}` } }).then((r) => r.statusCode)
+  const me = (token: string) => app.inject({ url: '/v2/auth/me', headers: { authorization: `Bearer ${token}` } }).then((r) => r.statusCode)
 
   t.equal(await me(user.token), 200, 'the app-signed token works')
   t.equal(await me(forge(good)), 200, 'a well-formed forged token with the real key works (the forger is sound)')
@@ -39,7 +39,7 @@ t.test('access tokens: only HS256 with our key, issuer, audience, claims and a f
   ]
   for (const [name, token] of refused) t.equal(await me(token), 401, name)
 
-  const missing = await app.inject({ url: '/auth/me' })
+  const missing = await app.inject({ url: '/v2/auth/me' })
   t.equal(missing.statusCode, 401)
   t.match(missing.headers['www-authenticate'], /^Bearer/)
 })

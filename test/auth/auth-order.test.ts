@@ -8,9 +8,9 @@ import { buildTestApp, createUserWithToken } from '../helper.js'
 t.test('an anonymous request to an authenticated /auth write route answers 401, whatever its body (authentication before validation)', async (t) => {
   const app = await buildTestApp(t)
   const cases: Array<[string, string, unknown]> = [
-    ['POST', '/auth/users', { role: 'superuser' }],
-    ['PATCH', '/auth/users/1', { is_active: 'no' }],
-    ['POST', '/auth/password', {}]
+    ['POST', '/v2/auth/users', { role: 'superuser' }],
+    ['PATCH', '/v2/auth/users/1', { is_active: 'no' }],
+    ['POST', '/v2/auth/password', {}]
   ]
   for (const [method, url, payload] of cases) {
     const response = await app.inject({ method: method as 'POST', url, payload: payload as object })
@@ -23,9 +23,9 @@ t.test('a viewer or admin sending an invalid body to an owner-only route answers
   const owner = await createUserWithToken(app, { role: 'owner' })
   for (const role of ['viewer', 'admin'] as const) {
     const user = await createUserWithToken(app, { role, companyId: owner.companyId })
-    const created = await app.inject({ method: 'POST', url: '/auth/users', headers: { authorization: user.authorization }, payload: { email: 'x', role: 'owner' } })
+    const created = await app.inject({ method: 'POST', url: '/v2/auth/users', headers: { authorization: user.authorization }, payload: { email: 'x', role: 'owner' } })
     t.equal(created.statusCode, 403, `${role} POST /auth/users: got ${created.statusCode} ${created.json().detail}`)
-    const patched = await app.inject({ method: 'PATCH', url: `/auth/users/${owner.id}`, headers: { authorization: user.authorization }, payload: { is_active: 'no' } })
+    const patched = await app.inject({ method: 'PATCH', url: `/v2/auth/users/${owner.id}`, headers: { authorization: user.authorization }, payload: { is_active: 'no' } })
     t.equal(patched.statusCode, 403, `${role} PATCH /auth/users/{id}: got ${patched.statusCode} ${patched.json().detail}`)
   }
 })

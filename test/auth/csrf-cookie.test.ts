@@ -17,7 +17,7 @@ t.test('CSRF rules of the cookie-authenticated endpoints', async (t) => {
   const post = (url: string, headers: Record<string, string>, payload?: string) =>
     app.inject({ method: 'POST', url, headers, cookies: { [COOKIE]: session.refreshToken }, payload })
 
-  for (const url of ['/auth/refresh', '/auth/logout']) {
+  for (const url of ['/v2/auth/refresh', '/v2/auth/logout']) {
     t.equal((await post(url, { origin: 'https://evil.example' })).statusCode, 403, `${url}: foreign Origin`)
     t.equal((await post(url, { origin: 'https://evil.example', 'x-requested-with': 'XMLHttpRequest' })).statusCode, 403, `${url}: foreign Origin even with X-Requested-With`)
     t.equal((await post(url, { origin: 'null' })).statusCode, 403, `${url}: opaque Origin`)
@@ -28,10 +28,10 @@ t.test('CSRF rules of the cookie-authenticated endpoints', async (t) => {
     t.equal((await app.inject({ method: 'GET', url, cookies: { [COOKIE]: session.refreshToken }, headers: { origin: 'http://dashboard.test' } })).statusCode, 404, `${url}: POST only`)
   }
   // None of the refused requests touched the session: it still rotates.
-  const ok = await post('/auth/refresh', { origin: 'http://dashboard.test', 'content-type': 'application/json' }, '{}')
+  const ok = await post('/v2/auth/refresh', { origin: 'http://dashboard.test', 'content-type': 'application/json' }, '{}')
   t.equal(ok.statusCode, 200, 'allowed Origin with a JSON body')
   const token = ok.cookies.find((c) => c.name === COOKIE)?.value as string
-  const viaHeader = await app.inject({ method: 'POST', url: '/auth/refresh', headers: { 'x-requested-with': 'XMLHttpRequest' }, cookies: { [COOKIE]: token } })
+  const viaHeader = await app.inject({ method: 'POST', url: '/v2/auth/refresh', headers: { 'x-requested-with': 'XMLHttpRequest' }, cookies: { [COOKIE]: token } })
   t.equal(viaHeader.statusCode, 200, 'X-Requested-With without Origin (scripts, same-origin tools)')
   t.equal(ok.headers['access-control-allow-origin'], 'http://dashboard.test')
   t.equal(ok.headers['access-control-allow-credentials'], 'true')
@@ -72,9 +72,9 @@ t.test('refresh cookie attributes in production', async (t) => {
   t.match(setCookie, /; SameSite=None/)
   t.notMatch(setCookie, /Domain=/i)
   const token = response.cookies.find((c) => c.name === '__Host-refresh_token')?.value as string
-  const rotated = await app.inject({ method: 'POST', url: '/auth/refresh', headers: { origin: 'https://dashboard.example.com' }, cookies: { '__Host-refresh_token': token } })
+  const rotated = await app.inject({ method: 'POST', url: '/v2/auth/refresh', headers: { origin: 'https://dashboard.example.com' }, cookies: { '__Host-refresh_token': token } })
   t.equal(rotated.statusCode, 200)
-  const out = await app.inject({ method: 'POST', url: '/auth/logout', headers: { origin: 'https://dashboard.example.com' }, cookies: { '__Host-refresh_token': rotated.cookies[0].value } })
+  const out = await app.inject({ method: 'POST', url: '/v2/auth/logout', headers: { origin: 'https://dashboard.example.com' }, cookies: { '__Host-refresh_token': rotated.cookies[0].value } })
   t.equal(out.statusCode, 204)
   const cleared = String(out.headers['set-cookie'])
   t.match(cleared, /^__Host-refresh_token=;/)

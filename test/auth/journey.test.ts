@@ -24,7 +24,7 @@ t.test('register → login → me → refresh → refresh → logout', async (t)
   const first = refreshTokenOf(loginResponse)
   t.match(first, /^[A-Za-z0-9_-]{43}$/, '256 bits, base64url')
 
-  const me = await app.inject({ url: '/auth/me', headers: { authorization: `Bearer ${tokens.access_token}` } })
+  const me = await app.inject({ url: '/v2/auth/me', headers: { authorization: `Bearer ${tokens.access_token}` } })
   t.equal(me.statusCode, 200)
   t.same(me.json(), user)
 
@@ -33,7 +33,7 @@ t.test('register → login → me → refresh → refresh → logout', async (t)
   t.equal(second.headers['cache-control'], 'no-store')
   const secondToken = refreshTokenOf(second)
   t.ok(secondToken && secondToken !== first, 'rotated')
-  const meAgain = await app.inject({ url: '/auth/me', headers: { authorization: `Bearer ${second.json().access_token}` } })
+  const meAgain = await app.inject({ url: '/v2/auth/me', headers: { authorization: `Bearer ${second.json().access_token}` } })
   t.equal(meAgain.json().id, user.id, 'the new access token is the same user')
 
   const third = await refresh(app, secondToken)
@@ -61,7 +61,7 @@ t.test('the OAuth2 password form logs in as Swagger\'s Authorize sends it', asyn
   const { email } = await register(app)
   const response = await app.inject({
     method: 'POST',
-    url: '/auth/token',
+    url: '/v2/auth/token',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     payload: new URLSearchParams({ grant_type: 'password', username: ` ${email.toUpperCase()}`, password: PASSWORD, scope: '' }).toString()
   })
@@ -70,7 +70,7 @@ t.test('the OAuth2 password form logs in as Swagger\'s Authorize sends it', asyn
   t.ok(refreshTokenOf(response))
   const wrong = await app.inject({
     method: 'POST',
-    url: '/auth/token',
+    url: '/v2/auth/token',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     payload: new URLSearchParams({ username: email, password: 'wrong-password-1' }).toString()
   })
@@ -115,7 +115,7 @@ t.test('registration rules', async (t) => {
   t.match(unnamed.user, { errors: [{ field: 'body.company_name', message: /longer than 200 characters/ }] })
   t.equal(await app.db.selectFrom('users').select('id').where('email', '=', long).executeTakeFirst(), undefined, 'nothing stored')
   t.equal((await register(app, { email: long, company_name: `Long ${uniqueEmail()}` })).response.statusCode, 201, 'with company_name it registers')
-  const huge = await app.inject({ method: 'POST', url: '/auth/register', payload: { email: uniqueEmail(), password: 'x'.repeat(500_000) } })
+  const huge = await app.inject({ method: 'POST', url: '/v2/auth/register', payload: { email: uniqueEmail(), password: 'x'.repeat(500_000) } })
   t.equal(huge.statusCode, 400, 'a huge password is refused by validation, before hashing')
 })
 

@@ -5,15 +5,15 @@ import { buildTestApp } from '../helper.js'
 type Operation = { tags?: string[], requestBody?: { content: Record<string, unknown> }, responses: Record<string, { content?: Record<string, { schema?: unknown }> }> }
 
 const ROUTES: Array<[string, string, string[]]> = [
-  ['post', '/auth/register', ['201', '400', '409', '429']],
-  ['post', '/auth/token', ['200', '400', '401', '429']],
-  ['post', '/auth/refresh', ['200', '401', '403', '415', '429']],
-  ['post', '/auth/logout', ['204', '403', '415']],
-  ['get', '/auth/me', ['200', '401']],
-  ['get', '/auth/users', ['200', '401', '403']],
-  ['post', '/auth/users', ['201', '400', '401', '403', '409']],
-  ['patch', '/auth/users/{id}', ['200', '401', '403', '404']],
-  ['post', '/auth/password', ['204', '400', '401', '403']]
+  ['post', '/v2/auth/register', ['201', '400', '409', '429']],
+  ['post', '/v2/auth/token', ['200', '400', '401', '429']],
+  ['post', '/v2/auth/refresh', ['200', '401', '403', '415', '429']],
+  ['post', '/v2/auth/logout', ['204', '403', '415']],
+  ['get', '/v2/auth/me', ['200', '401']],
+  ['get', '/v2/auth/users', ['200', '401', '403']],
+  ['post', '/v2/auth/users', ['201', '400', '401', '403', '409']],
+  ['patch', '/v2/auth/users/{id}', ['200', '401', '403', '404']],
+  ['post', '/v2/auth/password', ['204', '400', '401', '403']]
 ]
 
 t.test('every auth endpoint and response is in the OpenAPI document', async (t) => {
@@ -37,7 +37,7 @@ t.test('every auth endpoint and response is in the OpenAPI document', async (t) 
       t.ok(content && Object.values(content).every((c) => c.schema), `${method.toUpperCase()} ${path} declares ${status} with a schema`)
     }
   }
-  const login = doc.paths['/auth/token'].post as Operation
+  const login = doc.paths['/v2/auth/token'].post as Operation
   t.same(Object.keys(login.requestBody?.content ?? {}).sort(), ['application/json', 'application/x-www-form-urlencoded'], 'JSON and the OAuth2 form')
-  t.equal(doc.components.securitySchemes.OAuth2PasswordBearer.flows.password.tokenUrl, '/auth/token', 'Authorize posts the form to the login route')
+  t.equal(doc.components.securitySchemes.OAuth2PasswordBearer.flows.password.tokenUrl, '/v2/auth/token', 'Authorize posts the form to the login route')
 })

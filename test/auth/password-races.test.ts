@@ -10,7 +10,7 @@ t.test('two concurrent password changes with the same current password: exactly 
   const { email } = await register(app)
   const access = (await login(app, email)).json().access_token as string
   const authorization = `Bearer ${access}`
-  const change = (newPassword: string) => app.inject({ method: 'POST', url: '/auth/password', headers: { authorization }, payload: { current_password: PASSWORD, new_password: newPassword } })
+  const change = (newPassword: string) => app.inject({ method: 'POST', url: '/v2/auth/password', headers: { authorization }, payload: { current_password: PASSWORD, new_password: newPassword } })
   const [a, b] = await Promise.all([change('First-New-Password-81'), change('Second-New-Password-92')])
   const codes = [a.statusCode, b.statusCode].sort()
   t.same(codes, [204, 403], `one change wins; the other presented a current password that was no longer current (got ${codes.join(', ')})`)
@@ -31,7 +31,7 @@ t.test('a login that rehashes the old password does not undo a concurrent passwo
     const legacy = await argon2.hash(PASSWORD, { type: argon2.argon2id, memoryCost: 4096, timeCost: 1, parallelism: 1 })
     await app.db.updateTable('users').set({ password_hash: legacy }).where('id', '=', user.id).execute()
     const access = app.signAccessToken({ id: user.id, companyId: user.company_id, role: 'owner' })
-    const change = app.inject({ method: 'POST', url: '/auth/password', headers: { authorization: `Bearer ${access}` }, payload: { current_password: PASSWORD, new_password: NEW } })
+    const change = app.inject({ method: 'POST', url: '/v2/auth/password', headers: { authorization: `Bearer ${access}` }, payload: { current_password: PASSWORD, new_password: NEW } })
     const oldLogin = new Promise((resolve) => setTimeout(resolve, delay)).then(() => login(app, email, PASSWORD))
     const [changed] = await Promise.all([change, oldLogin])
     t.equal(changed.statusCode, 204, `delay ${delay} ms: the password change answered 204`)

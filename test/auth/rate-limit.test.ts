@@ -50,9 +50,9 @@ t.test('per IP: login, register and refresh have a loose limit', async (t) => {
   const app = await buildTestApp(t, { LOGIN_RATE_LIMIT_PER_IP: '3' })
   const limited = collect<RateLimitedEvent>(t, AUTH_EVENTS.rateLimited)
   const attempts: Array<[string, Record<string, unknown> | undefined, Record<string, string>]> = [
-    ['/auth/register', { email: 'not-an-email', password: PASSWORD }, {}],
-    ['/auth/token', { email: 'not-an-email', password: 'x' }, {}],
-    ['/auth/refresh', undefined, { 'x-requested-with': 'XMLHttpRequest' }]
+    ['/v2/auth/register', { email: 'not-an-email', password: PASSWORD }, {}],
+    ['/v2/auth/token', { email: 'not-an-email', password: 'x' }, {}],
+    ['/v2/auth/refresh', undefined, { 'x-requested-with': 'XMLHttpRequest' }]
   ]
   for (const [url, payload, headers] of attempts) {
     const codes = []
@@ -60,7 +60,7 @@ t.test('per IP: login, register and refresh have a loose limit', async (t) => {
     t.equal(codes[3], 429, `${url}: the 4th request within a minute is refused (${codes.join(',')})`)
     t.notOk(codes.slice(0, 3).includes(429), `${url}: the first 3 are not`)
   }
-  const refused = await app.inject({ method: 'POST', url: '/auth/register', payload: {} })
+  const refused = await app.inject({ method: 'POST', url: '/v2/auth/register', payload: {} })
   t.equal(refused.statusCode, 429)
   t.ok(Number(refused.headers['retry-after']) > 0)
   t.equal(refused.json().status, 429, 'a problem document')
@@ -92,7 +92,7 @@ t.test('with REDIS_URL, instances share the limits', async (t) => {
   t.equal(locked.statusCode, 429, 'failures counted on one instance lock the account on another')
   t.match(locked.json().detail, /failed logins for this account/)
 
-  const post = (app: typeof first) => app.inject({ method: 'POST', url: '/auth/refresh', headers: { 'x-requested-with': 'XMLHttpRequest' } })
+  const post = (app: typeof first) => app.inject({ method: 'POST', url: '/v2/auth/refresh', headers: { 'x-requested-with': 'XMLHttpRequest' } })
   for (let i = 1; i <= 20; i++) await post(i % 2 === 0 ? first : second)
   t.equal((await post(first)).statusCode, 429, 'the per-IP count is shared too')
   t.ok((await redis.keys(`${prefix}*`)).length > 0, 'counters live under REDIS_KEY_PREFIX')

@@ -73,7 +73,7 @@ t.test('replaying a rotated refresh token while the family rotates revokes the w
 t.test('a password change that races a refresh ends every session: the refresh\'s new token is refused afterwards', { skip }, async (t) => {
   const app = await buildTestApp(t)
   const session = await loggedIn(app)
-  const [rotated, changed] = await refreshThen(app, session.refreshToken, () => app.inject({ method: 'POST', url: '/auth/password', headers: { authorization: `Bearer ${session.access}` }, payload: { current_password: PASSWORD, new_password: 'Changed-Password-55' } }))
+  const [rotated, changed] = await refreshThen(app, session.refreshToken, () => app.inject({ method: 'POST', url: '/v2/auth/password', headers: { authorization: `Bearer ${session.access}` }, payload: { current_password: PASSWORD, new_password: 'Changed-Password-55' } }))
   t.equal(changed.statusCode, 204, 'the password change answered 204')
   t.equal(rotated.statusCode, 200, 'the refresh queued first was answered 200')
   const after = await refresh(app, refreshTokenOf(rotated) as string)
@@ -83,16 +83,16 @@ t.test('a password change that races a refresh ends every session: the refresh\'
 t.test('deactivating a user while it refreshes ends its sessions: the refresh\'s new token is refused afterwards', { skip }, async (t) => {
   const app = await buildTestApp(t)
   const owner = await loggedIn(app)
-  const created = await app.inject({ method: 'POST', url: '/auth/users', headers: { authorization: `Bearer ${owner.access}` }, payload: { email: `viewer-${Date.now()}@example.com`, password: PASSWORD, role: 'viewer' } })
+  const created = await app.inject({ method: 'POST', url: '/v2/auth/users', headers: { authorization: `Bearer ${owner.access}` }, payload: { email: `viewer-${Date.now()}@example.com`, password: PASSWORD, role: 'viewer' } })
   t.equal(created.statusCode, 201)
   const viewerToken = refreshTokenOf(await login(app, created.json().email)) as string
-  const [rotated, deactivated] = await refreshThen(app, viewerToken, () => app.inject({ method: 'PATCH', url: `/auth/users/${created.json().id}`, headers: { authorization: `Bearer ${owner.access}` }, payload: { is_active: false } }))
+  const [rotated, deactivated] = await refreshThen(app, viewerToken, () => app.inject({ method: 'PATCH', url: `/v2/auth/users/${created.json().id}`, headers: { authorization: `Bearer ${owner.access}` }, payload: { is_active: false } }))
   t.equal(deactivated.statusCode, 200, 'deactivation answered 200')
   t.equal(rotated.statusCode, 200, 'the refresh queued first was answered 200')
   const left = await app.db.selectFrom('refresh_tokens').select('id').where('user_id', '=', created.json().id).where('revoked_at', 'is', null).execute()
   t.equal(left.length, 0, `no live refresh token of a deactivated user is left (found ${left.length})`)
   // Reactivation must not bring back a session that deactivation ended.
-  const reactivated = await app.inject({ method: 'PATCH', url: `/auth/users/${created.json().id}`, headers: { authorization: `Bearer ${owner.access}` }, payload: { is_active: true } })
+  const reactivated = await app.inject({ method: 'PATCH', url: `/v2/auth/users/${created.json().id}`, headers: { authorization: `Bearer ${owner.access}` }, payload: { is_active: true } })
   t.equal(reactivated.statusCode, 200)
   const after = await refresh(app, refreshTokenOf(rotated) as string)
   t.equal(after.statusCode, 401, `the session from before the deactivation stays ended after reactivation (got ${after.statusCode})`)

@@ -13,12 +13,12 @@ export function uniqueEmail (prefix = 'user'): string {
 
 export async function register (app: FastifyInstance, body: { email?: string, password?: string, company_name?: string } = {}) {
   const email = body.email ?? uniqueEmail('owner')
-  const response = await app.inject({ method: 'POST', url: '/auth/register', payload: { password: PASSWORD, ...body, email } })
+  const response = await app.inject({ method: 'POST', url: '/v2/auth/register', payload: { password: PASSWORD, ...body, email } })
   return { response, email: email.trim().toLowerCase(), user: response.json() }
 }
 
 export function login (app: FastifyInstance, email: string, password = PASSWORD) {
-  return app.inject({ method: 'POST', url: '/auth/token', payload: { email, password } })
+  return app.inject({ method: 'POST', url: '/v2/auth/token', payload: { email, password } })
 }
 
 export function refreshTokenOf (response: LightMyRequestResponse, name = COOKIE): string | undefined {
@@ -26,11 +26,11 @@ export function refreshTokenOf (response: LightMyRequestResponse, name = COOKIE)
 }
 
 export function refresh (app: FastifyInstance, token: string | undefined, headers: Record<string, string> = DASHBOARD) {
-  return app.inject({ method: 'POST', url: '/auth/refresh', headers, cookies: token === undefined ? {} : { [COOKIE]: token } })
+  return app.inject({ method: 'POST', url: '/v2/auth/refresh', headers, cookies: token === undefined ? {} : { [COOKIE]: token } })
 }
 
 export function logout (app: FastifyInstance, token: string | undefined, headers: Record<string, string> = DASHBOARD) {
-  return app.inject({ method: 'POST', url: '/auth/logout', headers, cookies: token === undefined ? {} : { [COOKIE]: token } })
+  return app.inject({ method: 'POST', url: '/v2/auth/logout', headers, cookies: token === undefined ? {} : { [COOKIE]: token } })
 }
 
 /** A registered owner, logged in: its access token and refresh token. */

@@ -8,7 +8,7 @@ import { get } from './support.js'
 const specs = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => ({ name: `${prefix}${String(i).padStart(3, '0')}`, impactos_personas: i }))
 
 async function firstCursor (app: Awaited<ReturnType<typeof buildTestApp>>, authorization: string, query = 'limit=2'): Promise<string> {
-  const response = await get(app, authorization, `/campaigns?${query}`)
+  const response = await get(app, authorization, `/v2/campaigns?${query}`)
   return response.json().next_cursor
 }
 
@@ -34,7 +34,7 @@ t.test('a tampered, forged or malformed cursor is a 400 problem, never a 500', a
     unicode: 'ñ.ñ'
   }
   for (const [what, value] of Object.entries(bad)) {
-    const response = await get(app, user.authorization, `/campaigns?limit=2&cursor=${encodeURIComponent(value)}`)
+    const response = await get(app, user.authorization, `/v2/campaigns?limit=2&cursor=${encodeURIComponent(value)}`)
     t.equal(response.statusCode, 400, what)
     t.equal(response.json().errors?.[0]?.field, 'querystring.cursor', `${what}: names the cursor`)
   }
@@ -45,9 +45,9 @@ t.test('a cursor only works with the sort and filters it was made for', async (t
   const user = await createUserWithToken(app, { role: 'viewer' })
   await insertCampaigns(app.db, user.companyId, specs(6, 'b'))
   const cursor = encodeURIComponent(await firstCursor(app, user.authorization, 'limit=2&sort=name'))
-  t.equal((await get(app, user.authorization, `/campaigns?limit=3&sort=name&cursor=${cursor}`)).statusCode, 200, 'another limit is fine')
+  t.equal((await get(app, user.authorization, `/v2/campaigns?limit=3&sort=name&cursor=${cursor}`)).statusCode, 200, 'another limit is fine')
   for (const query of ['sort=-name', 'sort=alcance', 'sort=name&q=b', 'sort=name&tipo_campania=mensual', 'sort=name&start_date=2025-01-01', 'sort=name&zm=X', 'sort=name&estado=Y']) {
-    const response = await get(app, user.authorization, `/campaigns?limit=2&${query}&cursor=${cursor}`)
+    const response = await get(app, user.authorization, `/v2/campaigns?limit=2&${query}&cursor=${cursor}`)
     t.equal(response.statusCode, 400, query)
     t.match(response.json().detail, /another sort or other filters/, query)
   }
@@ -60,8 +60,8 @@ t.test('another company\'s cursor is refused and never shows its rows', async (t
   await insertCampaigns(app.db, alice.companyId, specs(6, 'alice'))
   await insertCampaigns(app.db, bob.companyId, specs(6, 'bob'))
   const cursor = encodeURIComponent(await firstCursor(app, alice.authorization))
-  t.equal((await get(app, bob.authorization, `/campaigns?limit=2&cursor=${cursor}`)).statusCode, 400)
-  const bobsPage = await get(app, bob.authorization, '/campaigns?limit=100')
+  t.equal((await get(app, bob.authorization, `/v2/campaigns?limit=2&cursor=${cursor}`)).statusCode, 400)
+  const bobsPage = await get(app, bob.authorization, '/v2/campaigns?limit=100')
   t.ok(bobsPage.json().data.every((c: { name: string }) => c.name.startsWith('bob')), 'only bob\'s campaigns')
   t.equal(bobsPage.json().data.length, 6)
 })
@@ -79,8 +79,8 @@ t.test('decodeCursor checks the key shape of each sort', async (t) => {
 
 t.test('every route requires a valid access token', async (t) => {
   const app = await buildTestApp(t)
-  const routes: Array<[string, string]> = [['GET', '/campaigns'], ['GET', '/campaigns/x'], ['POST', '/campaigns'], ['PATCH', '/campaigns/x'], ['DELETE', '/campaigns/x'],
-    ['GET', '/campaigns/x/summary'], ['GET', '/campaigns/x/periods/summary'], ['GET', '/campaigns/x/sites/summary'], ['GET', '/analytics/overview']]
+  const routes: Array<[string, string]> = [['GET', '/v2/campaigns'], ['GET', '/v2/campaigns/x'], ['POST', '/v2/campaigns'], ['PATCH', '/v2/campaigns/x'], ['DELETE', '/v2/campaigns/x'],
+    ['GET', '/v2/campaigns/x/summary'], ['GET', '/v2/campaigns/x/periods/summary'], ['GET', '/v2/campaigns/x/sites/summary'], ['GET', '/v2/analytics/overview']]
   for (const [method, url] of routes) {
     for (const authorization of [undefined, 'Bearer nonsense']) {
       const response = await app.inject({ method: method as 'GET', url, headers: authorization ? { authorization } : {} })

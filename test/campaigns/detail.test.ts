@@ -13,7 +13,7 @@ t.test('GET /campaigns/{name}: the campaign, its periods and each site with tota
     periods: PERIODS,
     sites: [{ codigo_del_sitio: 'S-2', zm: 'Monterrey', estado: 'Nuevo León', tipo_de_mueble: 'Muro' }, { codigo_del_sitio: 'S-1', zm: 'Guadalajara', disponible: true }]
   })
-  const response = await get(app, user.authorization, `/campaigns/${encodeURIComponent(name)}`)
+  const response = await get(app, user.authorization, `/v2/campaigns/${encodeURIComponent(name)}`)
   t.equal(response.statusCode, 200)
   const body = response.json()
   t.match(body.campaign, { name, impactos_personas: 999, sites_count: 2, periods_count: 3, periods: ['2025-03', '2025-01', '2025-02'] })
@@ -49,16 +49,16 @@ t.test('the detail carries every stored field of each site period, nulls and dat
   await insertFacts(app.db, user.companyId, campaign.id, site.id, [complete, empty])
   await insertCampaigns(app.db, user.companyId, [{ name: 'Bare' }])
 
-  const body = (await get(app, user.authorization, '/campaigns/Full')).json()
+  const body = (await get(app, user.authorization, '/v2/campaigns/Full')).json()
   t.same(body.sites[0].periods, [empty, complete], 'each period row whole, in period order')
   t.same(body.sites[0].totals, { periods: 2, impactos_catorcenal: 3_000_000_000, impactos_mensuales: 6_000_000_001, alcance_vehiculos_catorcenal: 12.5, frecuencia_catorcenal_promedio: 1.25 }, 'sums skip NULLs')
-  const listed = (await get(app, user.authorization, '/campaigns?q=Full')).json().data
+  const listed = (await get(app, user.authorization, '/v2/campaigns?q=Full')).json().data
   t.same(body.campaign, listed[0], 'the same item as the list gives')
   const stored = await app.db.selectFrom('campaigns').select(['created_at', 'updated_at']).where('id', '=', campaign.id).executeTakeFirstOrThrow()
   t.equal(body.campaign.created_at, new Date(stored.created_at as unknown as Date).toISOString(), 'created_at as toISOString() writes it (UTC, milliseconds)')
   t.equal(body.campaign.updated_at, new Date(stored.updated_at as unknown as Date).toISOString())
 
-  const bare = (await get(app, user.authorization, '/campaigns/Bare')).json()
+  const bare = (await get(app, user.authorization, '/v2/campaigns/Bare')).json()
   t.same({ periods: bare.periods, sites: bare.sites }, { periods: [], sites: [] })
   t.match(bare.campaign, { name: 'Bare', sites_count: 0, periods_count: 0 })
 })
@@ -69,14 +69,14 @@ t.test('a campaign of another company is a 404, as is an absent one', async (t) 
   const bob = await createUserWithToken(app, { role: 'owner' })
   await buildCampaign(app.db, alice.companyId, { name: 'Secret' }, { periods: PERIODS, sites: [{ codigo_del_sitio: 'A-1' }] })
   for (const path of ['', '/summary', '/periods/summary', '/sites/summary']) {
-    const response = await get(app, bob.authorization, `/campaigns/Secret${path}`)
+    const response = await get(app, bob.authorization, `/v2/campaigns/Secret${path}`)
     t.equal(response.statusCode, 404, `GET /campaigns/Secret${path}`)
     t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8')
   }
-  t.equal((await app.inject({ method: 'PATCH', url: '/campaigns/Secret', headers: { authorization: bob.authorization }, payload: { alcance: 1 } })).statusCode, 404)
-  t.equal((await app.inject({ method: 'DELETE', url: '/campaigns/Secret', headers: { authorization: bob.authorization } })).statusCode, 404)
-  t.equal((await get(app, alice.authorization, '/campaigns/Secret')).statusCode, 200, 'still there for its owner')
-  t.equal((await get(app, bob.authorization, '/campaigns/Nope')).statusCode, 404)
-  const list = await get(app, bob.authorization, '/campaigns?q=secret&include_total=true')
+  t.equal((await app.inject({ method: 'PATCH', url: '/v2/campaigns/Secret', headers: { authorization: bob.authorization }, payload: { alcance: 1 } })).statusCode, 404)
+  t.equal((await app.inject({ method: 'DELETE', url: '/v2/campaigns/Secret', headers: { authorization: bob.authorization } })).statusCode, 404)
+  t.equal((await get(app, alice.authorization, '/v2/campaigns/Secret')).statusCode, 200, 'still there for its owner')
+  t.equal((await get(app, bob.authorization, '/v2/campaigns/Nope')).statusCode, 404)
+  const list = await get(app, bob.authorization, '/v2/campaigns?q=secret&include_total=true')
   t.equal(list.json().total, 0, 'not listed either')
 })

@@ -57,7 +57,7 @@ t.test('each filter and their combination match a reference computed here', asyn
       const names = await walk(t, app, user.authorization, { ...filters, sort, limit: '2' })
       t.same(names, referenceOrder(rows.filter(predicate), sort), `${JSON.stringify(filters)} sort=${sort}`)
     }
-    const counted = await app.inject({ url: `/campaigns?${new URLSearchParams({ ...filters, include_total: 'true' })}`, headers: { authorization: user.authorization } })
+    const counted = await app.inject({ url: `/v2/campaigns?${new URLSearchParams({ ...filters, include_total: 'true' })}`, headers: { authorization: user.authorization } })
     t.equal(counted.json().total, rows.filter(predicate).length, `${JSON.stringify(filters)} total`)
   }
   t.equal(await app.db.selectFrom('campaigns').select((eb) => eb.fn.countAll().as('n')).where('company_id', '=', user.companyId).executeTakeFirstOrThrow().then((r) => Number(r.n)), NAMES.length + 1, 'SQL in q stayed data')
@@ -82,7 +82,7 @@ t.test('bad input answers 400 naming the parameter', async (t) => {
     ['include_total=maybe', 'querystring.include_total']
   ]
   for (const [query, field] of cases) {
-    const response = await app.inject({ url: `/campaigns?${query}`, headers: { authorization: user.authorization } })
+    const response = await app.inject({ url: `/v2/campaigns?${query}`, headers: { authorization: user.authorization } })
     t.equal(response.statusCode, 400, query)
     t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8', `${query}: problem document`)
     t.ok(response.json().errors?.some((e: { field: string }) => e.field === field), `${query} names ${field}: ${response.body}`)

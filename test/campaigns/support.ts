@@ -25,7 +25,7 @@ export async function walk (t: Test, app: FastifyInstance, authorization: string
   let cursor: string | null = null
   for (let page = 0; page < 1000; page++) {
     const params: URLSearchParams = new URLSearchParams({ ...query, ...(cursor ? { cursor } : {}) })
-    const response = await app.inject({ url: `/campaigns?${params}`, headers: { authorization } })
+    const response = await app.inject({ url: `/v2/campaigns?${params}`, headers: { authorization } })
     if (response.statusCode !== 200) {
       t.fail(`page ${page} answered ${response.statusCode}: ${response.body}`)
       return names

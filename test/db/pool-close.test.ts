@@ -20,7 +20,7 @@ t.test('a request that reaches a destroyed pool is a 503 problem asking to retry
   const user = await createUserWithToken(app, { role: 'viewer' })
   // What a request still in its handler meets once the pool is gone (Kysely's own error).
   await app.db.destroy()
-  const response = await app.inject({ url: '/campaigns', headers: { authorization: user.authorization } })
+  const response = await app.inject({ url: '/v2/campaigns', headers: { authorization: user.authorization } })
   t.equal(response.statusCode, 503)
   t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8')
   t.equal(response.headers['retry-after'], '5')

@@ -131,7 +131,7 @@ export async function periodText (connection: DatabaseConnection, companyId: num
 }
 
 /** A multipart POST (to /imports by default) whose form `build` fills, as a browser sends it. */
-export async function postForm (app: FastifyInstance, authorization: string, build: (form: FormData) => void, url = '/imports') {
+export async function postForm (app: FastifyInstance, authorization: string, build: (form: FormData) => void, url = '/v2/imports') {
   const form = new FormData()
   build(form)
   const request = new Request(`http://localhost${url}`, { method: 'POST', body: form })

@@ -47,7 +47,7 @@ t.test('registering a company name an import is creating answers 409 without wai
   slow.write(csv(CAMPAIGN_HEADER, []))
   await new Promise((resolve) => setTimeout(resolve, 500))
 
-  const registering = app.inject({ method: 'POST', url: '/auth/register', payload: { email: `${uniqueName('owner')}@example.com`, password: PASSWORD, company_name: companyName } })
+  const registering = app.inject({ method: 'POST', url: '/v2/auth/register', payload: { email: `${uniqueName('owner')}@example.com`, password: PASSWORD, company_name: companyName } })
     .then((response) => ({ response, importFinishedFirst: importFinished }))
   setTimeout(() => slow.end(csv(CAMPAIGN_HEADER, data.campaigns).split('\n').slice(1).join('\n')), 6000)
   const [report, { response, importFinishedFirst }] = await Promise.all([running, registering])

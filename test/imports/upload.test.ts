@@ -12,14 +12,14 @@ t.test('POST /imports with the real importer: report back, then the campaign is 
   const response = await postForm(app, admin.authorization, (form) => appendExport(form, cleanExport('subida')))
   t.equal(response.statusCode, 200, response.body.slice(0, 500))
   t.equal(response.json().committed, true)
-  const list = await app.inject({ url: '/campaigns', headers: { authorization: admin.authorization } })
+  const list = await app.inject({ url: '/v2/campaigns', headers: { authorization: admin.authorization } })
   t.equal(list.json().data[0].name, 'subida')
   for (const path of ['', '/summary', '/periods/summary', '/sites/summary']) {
-    const r = await app.inject({ url: `/campaigns/subida${path}`, headers: { authorization: admin.authorization } })
+    const r = await app.inject({ url: `/v2/campaigns/subida${path}`, headers: { authorization: admin.authorization } })
     t.equal(r.statusCode, 200, `${path} ${r.body.slice(0, 300)}`)
   }
   const doc = await app.inject('/docs/json')
-  t.ok(doc.json().paths['/imports'].post)
+  t.ok(doc.json().paths['/v2/imports'].post)
   const metrics = await app.inject('/metrics')
   const loaded = /^import_rows_total\{outcome="loaded"\} (\d+)/m.exec(metrics.body)
   const files = Object.values(response.json().files) as Array<{ rowsLoaded: number }>
@@ -29,7 +29,7 @@ t.test('POST /imports with the real importer: report back, then the campaign is 
 t.test('POST /imports with a malformed multipart body is a 400 problem, not a 500', async (t) => {
   const app = await buildTestApp(t)
   const admin = await createUserWithToken(app, { role: 'admin' })
-  const response = await app.inject({ method: 'POST', url: '/imports', payload: '\ufffe', headers: { authorization: admin.authorization, 'content-type': 'multipart/form-data; boundary=zz' } })
+  const response = await app.inject({ method: 'POST', url: '/v2/imports', payload: '\ufffe', headers: { authorization: admin.authorization, 'content-type': 'multipart/form-data; boundary=zz' } })
   t.equal(response.statusCode, 400)
   t.match(response.headers['content-type'], /^application\/problem\+json/)
   t.match(response.json().detail, /multipart body is malformed/)
@@ -50,7 +50,7 @@ t.test('POST /imports with a file the importer cannot read is a 400 naming the f
     t.match(response.headers['content-type'], /^application\/problem\+json/)
     t.match(response.json(), { detail: /^campaigns file: .+ Nothing was stored/, errors: [{ field: 'body.campaigns', message: /\S/ }] }, label)
   }
-  const list = await app.inject({ url: '/campaigns', headers: { authorization: admin.authorization } })
+  const list = await app.inject({ url: '/v2/campaigns', headers: { authorization: admin.authorization } })
   t.same(list.json().data, [])
 })
 
@@ -58,7 +58,7 @@ t.test('POST /imports is documented as a form of three files, and a text field o
   const app = await buildTestApp(t)
   const admin = await createUserWithToken(app, { role: 'admin' })
   const doc = (await app.inject('/docs/json')).json()
-  const form = doc.paths['/imports'].post.requestBody.content['multipart/form-data'].schema
+  const form = doc.paths['/v2/imports'].post.requestBody.content['multipart/form-data'].schema
   t.same(Object.keys(form.properties).sort(), ['campaigns', 'periods', 'sites'])
   t.same(Object.values(form.properties).map((p) => (p as { format: string }).format), ['binary', 'binary', 'binary'], 'a file picker per field in Swagger UI')
   const send = (build: (form: FormData) => void) => postForm(app, admin.authorization, build)
@@ -76,7 +76,7 @@ t.test('POST /imports takes the CLI\'s choices: ?partial=true&on_conflict=last s
   const admin = await createUserWithToken(app, { role: 'admin' })
   const upload = (query: string) => postForm(app, admin.authorization, (form) => {
     for (const [kind, name] of Object.entries(FILE_NAMES)) form.append(kind, new Blob([readFileSync(path.join(SAMPLE_DATA_DIR, name))]), name)
-  }, `/imports${query}`)
+  }, `/v2/imports${query}`)
   const refused = await upload('')
   t.equal(refused.statusCode, 200)
   t.match(refused.json(), { committed: false, partial: false, conflictPolicy: 'reject' })

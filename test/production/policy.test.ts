@@ -86,11 +86,11 @@ t.test('CORS: exact origins with credentials; a foreign origin gets no ACAO', as
   t.equal(preflight.headers['access-control-allow-credentials'], 'true')
   const withRequestId = await app.inject({
     method: 'OPTIONS',
-    url: '/campaigns',
+    url: '/v2/campaigns',
     headers: viaProxy('https', { origin: DASHBOARD, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization,x-request-id' })
   })
   t.match(withRequestId.headers['access-control-allow-headers'], /X-Request-Id/i, 'the dashboard may send its own request id')
-  const bare = await app.inject({ method: 'OPTIONS', url: '/campaigns', headers: viaProxy('https', { origin: DASHBOARD }) })
+  const bare = await app.inject({ method: 'OPTIONS', url: '/v2/campaigns', headers: viaProxy('https', { origin: DASHBOARD }) })
   t.equal(bare.statusCode, 204, 'an OPTIONS without Access-Control-Request-Method is no text/plain 400')
 
   for (const origin of ['https://evil.example.com', 'https://dashboard.example.com.evil.net', 'http://dashboard.example.com', 'null']) {
@@ -111,13 +111,13 @@ t.test('login from the dashboard behind the proxy: a Secure, HttpOnly, SameSite=
   const email = `${uniqueName('prod-owner')}@example.com`.toLowerCase()
   const credentials = { email, password: 'Tangerine-Violin-42' }
   const headers = viaProxy('https', { origin: DASHBOARD })
-  t.equal((await app.inject({ method: 'POST', url: '/auth/register', headers, payload: credentials })).statusCode, 201)
+  t.equal((await app.inject({ method: 'POST', url: '/v2/auth/register', headers, payload: credentials })).statusCode, 201)
 
-  const plain = await app.inject({ method: 'POST', url: '/auth/token', headers: viaProxy('http', { origin: DASHBOARD }), payload: credentials })
+  const plain = await app.inject({ method: 'POST', url: '/v2/auth/token', headers: viaProxy('http', { origin: DASHBOARD }), payload: credentials })
   t.equal(plain.statusCode, 426, 'no login over plain HTTP')
   t.equal(plain.headers['set-cookie'], undefined, 'so no cookie ever travels in clear')
 
-  const login = await app.inject({ method: 'POST', url: '/auth/token', headers, payload: credentials })
+  const login = await app.inject({ method: 'POST', url: '/v2/auth/token', headers, payload: credentials })
   t.equal(login.statusCode, 200)
   t.equal(login.headers['access-control-allow-origin'], DASHBOARD)
   t.equal(login.headers['access-control-allow-credentials'], 'true')
@@ -127,7 +127,7 @@ t.test('login from the dashboard behind the proxy: a Secure, HttpOnly, SameSite=
   t.notMatch(cookie, /Domain=/i)
 
   const token = login.cookies.find((c) => c.name === '__Host-refresh_token')?.value as string
-  const refreshed = await app.inject({ method: 'POST', url: '/auth/refresh', headers, cookies: { '__Host-refresh_token': token } })
+  const refreshed = await app.inject({ method: 'POST', url: '/v2/auth/refresh', headers, cookies: { '__Host-refresh_token': token } })
   t.equal(refreshed.statusCode, 200, 'the cookie works for refresh through the proxy')
 })
 

@@ -14,14 +14,14 @@ t.test('a deleted user: its access token is refused where the account is read, i
   const app = await buildTestApp(t)
   const session = await loggedIn(app)
   const authorization = `Bearer ${session.access}`
-  t.equal((await app.inject({ url: '/auth/me', headers: { authorization } })).statusCode, 200, 'the token works before the deletion')
+  t.equal((await app.inject({ url: '/v2/auth/me', headers: { authorization } })).statusCode, 200, 'the token works before the deletion')
   await app.db.deleteFrom('users').where('id', '=', session.user.id).execute()
 
-  const me = await app.inject({ url: '/auth/me', headers: { authorization } })
-  t.equal(me.statusCode, 401, '/auth/me')
+  const me = await app.inject({ url: '/v2/auth/me', headers: { authorization } })
+  t.equal(me.statusCode, 401, '/v2/auth/me')
   t.match(me.headers['content-type'], PROBLEM)
-  const password = await app.inject({ method: 'POST', url: '/auth/password', headers: { authorization }, payload: { current_password: PASSWORD, new_password: 'Another-Long-Pass-7' } })
-  t.equal(password.statusCode, 403, '/auth/password, even with the right current password')
+  const password = await app.inject({ method: 'POST', url: '/v2/auth/password', headers: { authorization }, payload: { current_password: PASSWORD, new_password: 'Another-Long-Pass-7' } })
+  t.equal(password.statusCode, 403, '/v2/auth/password, even with the right current password')
   t.match(password.headers['content-type'], PROBLEM)
   const refreshed = await refresh(app, session.refreshToken)
   t.equal(refreshed.statusCode, 401, 'refresh')
@@ -34,20 +34,20 @@ t.test('a deactivated user: password change refused, and reactivation does not r
   const owner = await loggedIn(app)
   const ownerAuth = { authorization: `Bearer ${owner.access}` }
   const email = uniqueEmail('viewer')
-  const created = await app.inject({ method: 'POST', url: '/auth/users', headers: ownerAuth, payload: { email, password: PASSWORD } })
+  const created = await app.inject({ method: 'POST', url: '/v2/auth/users', headers: ownerAuth, payload: { email, password: PASSWORD } })
   t.equal(created.statusCode, 201)
   const viewer = await login(app, email)
   const viewerAuth = { authorization: `Bearer ${viewer.json().access_token}` }
-  const setActive = (isActive: boolean) => app.inject({ method: 'PATCH', url: `/auth/users/${created.json().id}`, headers: ownerAuth, payload: { is_active: isActive } })
+  const setActive = (isActive: boolean) => app.inject({ method: 'PATCH', url: `/v2/auth/users/${created.json().id}`, headers: ownerAuth, payload: { is_active: isActive } })
 
   t.equal((await setActive(false)).statusCode, 200, 'deactivated')
-  const password = await app.inject({ method: 'POST', url: '/auth/password', headers: viewerAuth, payload: { current_password: PASSWORD, new_password: 'Another-Long-Pass-7' } })
+  const password = await app.inject({ method: 'POST', url: '/v2/auth/password', headers: viewerAuth, payload: { current_password: PASSWORD, new_password: 'Another-Long-Pass-7' } })
   t.equal(password.statusCode, 403, 'its access token cannot change the password')
   t.equal((await login(app, email, 'Another-Long-Pass-7')).statusCode, 401, 'and the password did not change')
 
   t.equal((await setActive(true)).statusCode, 200, 'reactivated')
   t.equal((await refresh(app, refreshTokenOf(viewer))).statusCode, 401, 'the refresh token of before the deactivation stays dead')
-  t.equal((await app.inject({ url: '/auth/me', headers: viewerAuth })).statusCode, 200, 'the account reads again (its access token had not expired)')
+  t.equal((await app.inject({ url: '/v2/auth/me', headers: viewerAuth })).statusCode, 200, 'the account reads again (its access token had not expired)')
   t.equal((await login(app, email)).statusCode, 200, 'a fresh login works')
 })
 
@@ -63,19 +63,19 @@ t.test('nothing sensitive in the logs over HTTP: register → failed login → l
   const cookieOf = (response: Response) => /refresh_token=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')?.[1]
   const withCookie = (token: string) => ({ cookie: `${COOKIE}=${token}` })
 
-  t.equal((await post('/auth/register', { email, password: PASSWORD })).status, 201, 'register')
-  t.equal((await post('/auth/token', { email, password: wrongPassword })).status, 401, 'a wrong password')
-  const logged = await post('/auth/token', { email, password: PASSWORD })
+  t.equal((await post('/v2/auth/register', { email, password: PASSWORD })).status, 201, 'register')
+  t.equal((await post('/v2/auth/token', { email, password: wrongPassword })).status, 401, 'a wrong password')
+  const logged = await post('/v2/auth/token', { email, password: PASSWORD })
   t.equal(logged.status, 200, 'login')
   const access = (await logged.json() as { access_token: string }).access_token
   const firstRefresh = cookieOf(logged) as string
   t.equal((await fetch(`${base}/auth/me`, { headers: { authorization: `Bearer ${access}` } })).status, 200, 'me')
-  const rotated = await post('/auth/refresh', {}, withCookie(firstRefresh))
+  const rotated = await post('/v2/auth/refresh', {}, withCookie(firstRefresh))
   t.equal(rotated.status, 200, 'refresh')
   const secondAccess = (await rotated.json() as { access_token: string }).access_token
   const secondRefresh = cookieOf(rotated) as string
-  t.equal((await post('/auth/refresh', {}, withCookie(firstRefresh))).status, 401, 'a replayed refresh token')
-  t.equal((await post('/auth/logout', {}, withCookie(secondRefresh))).status, 204, 'logout')
+  t.equal((await post('/v2/auth/refresh', {}, withCookie(firstRefresh))).status, 401, 'a replayed refresh token')
+  t.equal((await post('/v2/auth/logout', {}, withCookie(secondRefresh))).status, 204, 'logout')
 
   const secrets = { password: PASSWORD, 'wrong password': wrongPassword, 'access token': access, 'refresh token': firstRefresh, 'second access token': secondAccess, 'second refresh token': secondRefresh }
   for (const [name, value] of Object.entries(secrets)) t.ok(typeof value === 'string' && value.length >= 16, `the ${name} was issued or sent`)
@@ -91,7 +91,7 @@ t.test('nothing sensitive in the logs over HTTP: register → failed login → l
 t.test('a login without a body is a 400 problem naming the missing fields (the fuzzer found a 500)', async (t) => {
   const app = await buildTestApp(t)
   for (const payload of [undefined, '']) {
-    const response = await app.inject({ method: 'POST', url: '/auth/token', payload })
+    const response = await app.inject({ method: 'POST', url: '/v2/auth/token', payload })
     t.equal(response.statusCode, 400, `body ${JSON.stringify(payload)}`)
     t.match(response.headers['content-type'], PROBLEM)
     t.same(response.json().errors.map((e: { field: string }) => e.field), ['body.email', 'body.password'])

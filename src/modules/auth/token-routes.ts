@@ -72,7 +72,7 @@ export default async function tokenRoutes (fastify: FastifyInstance, { config }:
     const locked = await accountFailures(request, { increment: false })
     if (!locked.isAllowed && locked.remaining === 0 && locked.ttl > 0) {
       publishLogin({ outcome: 'locked' })
-      publishRateLimited({ route: '/auth/token', scope: 'account' })
+      publishRateLimited({ route: request.routeOptions.url ?? '/auth/token', scope: 'account' })
       throw new HttpProblem(429, `Too many failed logins for this account: retry in ${locked.ttlInSeconds} s.`, { headers: { 'retry-after': String(locked.ttlInSeconds) } })
     }
     let user: AuthUser

@@ -63,13 +63,13 @@ export default async function campaignRoutes (fastify: FastifyInstance, { secret
       security,
       body: CampaignCreate,
       response: {
-        201: { ...CampaignListItem, headers: { location: Type.String({ description: 'The new campaign\'s URL', examples: ['/campaigns/Nueva'] }) } },
+        201: { ...CampaignListItem, headers: { location: Type.String({ description: 'The new campaign\'s URL', examples: ['/v2/campaigns/Nueva'] }) } },
         ...problemResponses(...COMMON_PROBLEMS, 401, 403, 409, 413, 415)
       }
     }
   }, async (request, reply) => {
     const created = await service.createCampaign(app.db, request.user.companyId, request.body)
-    return reply.code(201).header('location', `/campaigns/${encodeURIComponent(created.name)}`).send(created)
+    return reply.code(201).header('location', `${app.prefix}/campaigns/${encodeURIComponent(created.name)}`).send(created)
   })
 
   app.patch('/campaigns/:name', {

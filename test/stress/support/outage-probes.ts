@@ -8,8 +8,8 @@ import type { Probe } from './load.js'
  * must need the database to answer (so 503 is the only right answer while it is down).
  */
 export const DATABASE_ROUTES: Array<{ method: 'GET' | 'POST', path: string, url?: string, auth: boolean }> = [
-  { method: 'GET', path: '/campaigns', url: '/campaigns?limit=5', auth: true },
-  { method: 'GET', path: '/analytics/overview', auth: true }
+  { method: 'GET', path: '/v2/campaigns', url: '/v2/campaigns?limit=5', auth: true },
+  { method: 'GET', path: '/v2/analytics/overview', auth: true }
 ]
 
 /** The path of the route the test app adds: a tenant-scoped read through the real error handler. */

@@ -46,7 +46,7 @@ export function acknowledgedWriter (db: Kysely<Database>, prefix: string) {
  * built from its schema; returns the emails the API acknowledged (2xx).
  */
 export async function registerThroughApi (app: FastifyInstance, doc: OpenApiDocument, count: number): Promise<string[]> {
-  const operation = doc.paths['/auth/register']?.post
+  const operation = doc.paths['/v2/auth/register']?.post
   const schema = operation?.requestBody?.content?.['application/json']?.schema
   if (!schema) return []
   const resolved = deref(schema, doc)
@@ -60,7 +60,7 @@ export async function registerThroughApi (app: FastifyInstance, doc: OpenApiDocu
       else if (/password/i.test(key)) body[key] = 'Correct-Horse-Battery-9-Staple'
       else if (property.type === 'string' && !property.enum && !property.format) body[key] = uniqueName('outage-company')
     }
-    const response = await app.inject({ method: 'POST', url: '/auth/register', payload: body })
+    const response = await app.inject({ method: 'POST', url: '/v2/auth/register', payload: body })
     if (response.statusCode >= 300) throw new Error(`registering before the outage failed: ${response.statusCode} ${response.body}`)
     emails.push(email)
   }
