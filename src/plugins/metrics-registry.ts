@@ -15,6 +15,8 @@ export type AppMetrics = {
   /** `route` is the route pattern (never a raw URL); `scope` what was counted: the client IP or the account. */
   rateLimitRejections: { inc: (labels: { route: string, scope: 'ip' | 'account' }, value?: number) => void }
   importRows: { inc: (labels: { outcome: ImportRowOutcome }, value?: number) => void }
+  /** Requests answered by the deprecated root (v1) contract, by route pattern: operators see when clients have moved to /v2. */
+  legacyRequests: { inc: (labels: { route: string }, value?: number) => void }
 }
 
 const POOL_GAUGES: Array<[string, string, (pool: pg.Pool) => number]> = [
@@ -33,9 +35,10 @@ export function createAppMetrics (client: PromClient, pool: pg.Pool): AppMetrics
   const refreshTokenReuse = new client.Counter({ name: 'auth_refresh_token_reuse_total', help: 'Refresh tokens presented after rotation (the family is revoked)' })
   const rateLimitRejections = new client.Counter({ name: 'rate_limit_rejections_total', help: 'Requests refused with 429, by route pattern and scope (ip or account)', labelNames: ['route', 'scope'] as const })
   const importRows = new client.Counter({ name: 'import_rows_total', help: 'Imported CSV rows by outcome', labelNames: ['outcome'] as const })
+  const legacyRequests = new client.Counter({ name: 'legacy_api_requests_total', help: 'Requests to the deprecated v1 (root) contract, by route pattern', labelNames: ['route'] as const })
   // Zero-valued series exist from the start, so dashboards and alerts see 0 rather than "no data".
   for (const outcome of ['success', 'failure'] as const) loginAttempts.inc({ outcome }, 0)
   for (const outcome of ['loaded', 'repaired', 'duplicate', 'rejected'] as const) importRows.inc({ outcome }, 0)
   refreshTokenReuse.inc(0)
-  return { loginAttempts, refreshTokenReuse, rateLimitRejections, importRows }
+  return { loginAttempts, refreshTokenReuse, rateLimitRejections, importRows, legacyRequests }
 }
