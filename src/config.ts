@@ -32,6 +32,8 @@ export const EnvSchema = Type.Object({
   ACCESS_TOKEN_EXPIRE_MINUTES: Type.Integer({ minimum: 1, default: 15 }),
   REFRESH_TOKEN_EXPIRE_DAYS: Type.Integer({ minimum: 1, default: 7 }),
   REFRESH_FAMILY_MAX_DAYS: Type.Integer({ minimum: 1, default: 30 }),
+  // A rotated refresh token presented again this soon is another tab refreshing, not a replay; 0 disables.
+  REFRESH_REUSE_GRACE_SECONDS: Type.Integer({ minimum: 0, maximum: 300, default: 30 }),
   COOKIE_SAMESITE: Type.Optional(OneOf(['none', 'lax', 'strict'])),
   ADMIN_EMAIL: Type.Optional(Type.String()),
   ADMIN_PASSWORD: Type.Optional(Type.String()),
@@ -41,7 +43,9 @@ export const EnvSchema = Type.Object({
   TRUST_PROXY: Type.Optional(Type.String()),
   METRICS_TOKEN: Type.Optional(Type.String()),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1048576 }),
-  UPLOAD_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 50 * 1048576 })
+  UPLOAD_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 50 * 1048576 }),
+  // The day the v1 (root) contract stops being served, announced in its Sunset header.
+  LEGACY_SUNSET: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }))
 })
 
 export type Env = Static<typeof EnvSchema>
@@ -96,11 +100,36 @@ function schemaProblems (error: Error & { errors?: EnvError[] }, source: Record<
   })
 }
 
+/**
+ * NODE_ENV is what hosting platforms, images and Node users set; ENV is the old service's name.
+ * NODE_ENV=production alone means production. When both are set and disagree on whether this is
+ * production, nothing can tell which one was meant: refuse, saying which to set. (NODE_ENV=test
+ * beside ENV=development agree on "not production": ENV decides.)
+ */
+function environmentOf (source: Record<string, string | undefined>): Record<string, string | undefined> {
+  const nodeEnv = source.NODE_ENV || undefined
+  const env = source.ENV || undefined
+  if (nodeEnv === undefined) return source
+  if (env === undefined) return nodeEnv === 'production' ? { ...source, ENV: 'production' } : source
+  if ((nodeEnv === 'production') !== (env === 'production')) {
+    throw new ConfigError([nodeEnv === 'production'
+      ? `NODE_ENV=production but ENV=${env}: set ENV=production (or remove ENV) for production, or unset NODE_ENV for ${env}.`
+      : `ENV=production but NODE_ENV=${nodeEnv}: set NODE_ENV=production (or remove NODE_ENV) for production, or set ENV to ${nodeEnv === 'test' ? 'test' : 'development'}.`])
+  }
+  return source
+}
+
+/** Whether the environment asks for production (ENV or NODE_ENV), before any validation. */
+export function requestsProduction (source: Record<string, string | undefined>): boolean {
+  return source.ENV === 'production' || source.NODE_ENV === 'production'
+}
+
 /** Validates `source` (process.env by default) and returns the typed config, or throws ConfigError listing every problem. */
 export function loadConfig (source: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env, options: { dotenv?: boolean } = {}): Config {
+  const data = normaliseBooleans(environmentOf(source))
   let env: Env
   try {
-    env = envSchema<Env>({ schema: EnvSchema, data: normaliseBooleans(source), env: false, dotenv: options.dotenv ?? false })
+    env = envSchema<Env>({ schema: EnvSchema, data, env: false, dotenv: options.dotenv ?? false })
   } catch (error) {
     throw new ConfigError(schemaProblems(error as Error & { errors?: EnvError[] }, source))
   }
@@ -165,7 +194,7 @@ function normaliseBooleans (source: Record<string, string | undefined>): Record<
 
 /** Loads the process environment; outside production a `.env` file fills what the environment leaves unset. */
 export function loadProcessConfig (): Config {
-  return loadConfig(process.env, { dotenv: process.env.ENV !== 'production' })
+  return loadConfig(process.env, { dotenv: !requestsProduction(process.env) })
 }
 
 function randomDevelopmentSecret (): string {

@@ -83,3 +83,34 @@ t.test('a malformed value is reported with its name', async (t) => {
 t.test('the ConfigError message lists every problem on its own line', async (t) => {
   t.throws(() => loadConfig({ ENV: 'production' }), { name: 'ConfigError', message: /Invalid configuration:\n {2}- /m })
 })
+
+t.test('NODE_ENV=production alone means production: the production refusals apply', async (t) => {
+  const config = loadConfig({ ...GOOD_PRODUCTION, ENV: undefined, NODE_ENV: 'production' })
+  t.equal(config.ENV, 'production')
+  t.equal(config.isProduction, true)
+  t.same(problemsOf({ NODE_ENV: 'production', SECRET_KEY: GOOD_PRODUCTION.SECRET_KEY, FRONTEND_ORIGINS: GOOD_PRODUCTION.FRONTEND_ORIGINS }).length, 1, 'DATABASE_URL is required as with ENV=production')
+  t.match(problemsOf({ NODE_ENV: 'production' }).join('\n'), /SECRET_KEY is missing/)
+})
+
+t.test('NODE_ENV and ENV agreeing on production load', async (t) => {
+  t.equal(loadConfig({ ...GOOD_PRODUCTION, NODE_ENV: 'production' }).isProduction, true)
+  t.equal(loadConfig({ NODE_ENV: 'development' }).isProduction, false)
+  t.equal(loadConfig({ NODE_ENV: 'test' }).ENV, 'development', 'NODE_ENV=test alone: not production, ENV keeps its default')
+  t.equal(loadConfig({ NODE_ENV: 'test', ENV: 'development' }).ENV, 'development', 'both say "not production": ENV decides')
+})
+
+t.test('NODE_ENV and ENV disagreeing on production refuse to start, in one message saying which to set', async (t) => {
+  t.same(problemsOf({ NODE_ENV: 'production', ENV: 'development' }), [
+    'NODE_ENV=production but ENV=development: set ENV=production (or remove ENV) for production, or unset NODE_ENV for development.'
+  ])
+  t.same(problemsOf({ ...GOOD_PRODUCTION, NODE_ENV: 'development' }), [
+    'ENV=production but NODE_ENV=development: set NODE_ENV=production (or remove NODE_ENV) for production, or set ENV to development.'
+  ])
+  t.same(problemsOf({ ENV: 'production', NODE_ENV: 'test' }), [
+    'ENV=production but NODE_ENV=test: set NODE_ENV=production (or remove NODE_ENV) for production, or set ENV to test.'
+  ], 'refused before the production checks: one message, not a list of missing secrets')
+})
+
+t.test('an empty NODE_ENV is unset', async (t) => {
+  t.equal(loadConfig({ NODE_ENV: '', ENV: 'development' }).isProduction, false)
+})
