@@ -5,6 +5,20 @@ import { TipoCampania, campaignFilters } from './campaigns.js'
 const Num = (description: string, example: number) => nullable(Type.Number({ description, examples: [example] }))
 const Int = (description: string, example: number) => Type.Integer({ minimum: 0, description, examples: [example] })
 
+// Sums are exact (numeric in SQL) and never silently rounded: a JSON number when a double carries
+// the sum digit for digit (integers up to 2^53 - 1), else the sum's decimal digits as a string
+// (src/db/exact-decimal.ts decides).
+const EXACT = 'exact: a number when a double carries it digit for digit, else its decimal digits as a string'
+const ExactSum = (description: string, example: number) => Type.Union([
+  Type.Number({ minimum: 0 }),
+  Type.String({ pattern: '^(0|[1-9][0-9]*)(\\.[0-9]*[1-9])?$' })
+], { description: `${description}; ${EXACT}`, examples: [example] })
+const ExactCount = (description: string, example: number) => Type.Union([
+  Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+  Type.String({ pattern: '^(0|[1-9][0-9]*)$' })
+], { description: `${description}; ${EXACT}`, examples: [example] })
+const Average = (description: string, example: number) => Num(`${description}: the exact average rounded to the nearest double`, example)
+
 export const ConditionalHeaders = Type.Object({
   'if-none-match': Type.Optional(Type.String({ description: 'An ETag from an earlier answer: 304 when unchanged' }))
 })
@@ -40,7 +54,7 @@ export const CampaignSummary = Type.Object({
     universo_zona_metro: nullable(Int('Metro-zone population', 21800000)),
     sites_count: Int('Distinct sites with facts', 12),
     periods_count: Int('Periods recorded', 3),
-    impactos_sitios: Int('Sum of the site facts\' catorcena impacts', 4480000)
+    impactos_sitios: ExactCount('Sum of the site facts\' catorcena impacts', 4480000)
   }),
   frecuencia: Type.Object({ calculada: Num('Computed frequency', 3.4), promedio: Num('Average frequency', 3.1) }),
   hourly_vehicle_profile: Type.Object({
@@ -59,8 +73,8 @@ export type CampaignSummaryType = Static<typeof CampaignSummary>
 
 const PeriodExtreme = nullable(Type.Object({ period: Type.String({ examples: ['2025-07'] }), value: Type.Number({ minimum: 0 }) }))
 const SeriesStats = Type.Object({
-  total: Type.Number({ minimum: 0, description: 'Sum over the periods', examples: [4500000] }),
-  average: Num('Average per period', 1500000),
+  total: ExactSum('Sum over the periods', 4500000),
+  average: Average('Average per period', 1500000),
   min: PeriodExtreme,
   max: PeriodExtreme
 })
@@ -86,8 +100,8 @@ export type PeriodsSummaryType = Static<typeof PeriodsSummary>
 const Breakdown = Type.Array(Type.Object({
   value: nullable(Type.String({ description: 'The dimension value; null when the site has none', examples: ['Espectacular'] })),
   sites: Int('Distinct sites', 4),
-  impactos: Int('Sum of catorcena impacts', 1200000),
-  alcance: Type.Number({ minimum: 0, description: 'Sum of catorcena vehicle reach', examples: [85000] })
+  impactos: ExactCount('Sum of catorcena impacts', 1200000),
+  alcance: ExactSum('Sum of catorcena vehicle reach', 85000)
 }))
 
 export const SitesSummary = Type.Object({
@@ -101,8 +115,8 @@ export const SitesSummary = Type.Object({
     tipo_de_mueble: nullable(Type.String()),
     estado: nullable(Type.String()),
     zm: nullable(Type.String()),
-    impactos: Int('Sum of catorcena impacts', 420000),
-    alcance: Type.Number({ minimum: 0 })
+    impactos: ExactCount('Sum of catorcena impacts', 420000),
+    alcance: ExactSum('Sum of catorcena vehicle reach', 31000)
   }), { description: 'The 10 sites with the most impacts' })
 }, { title: 'SitesSummary' })
 export type SitesSummaryType = Static<typeof SitesSummary>
@@ -111,9 +125,9 @@ export const OverviewQuery = Type.Object(campaignFilters, { additionalProperties
 
 const Totals = {
   campaigns: Int('Campaigns', 42),
-  impactos_personas: Int('Sum of person impacts', 180000000),
-  impactos_vehiculos: Int('Sum of vehicle impacts', 70000000),
-  alcance: Int('Sum of reach', 50000000)
+  impactos_personas: ExactCount('Sum of person impacts', 180000000),
+  impactos_vehiculos: ExactCount('Sum of vehicle impacts', 70000000),
+  alcance: ExactCount('Sum of reach', 50000000)
 }
 export const Overview = Type.Object({
   totals: Type.Object(Totals),
@@ -123,7 +137,7 @@ export const Overview = Type.Object({
     zm: nullable(Type.String({ examples: ['Monterrey'] })),
     campaigns: Int('Campaigns with a site there', 9),
     sites: Int('Distinct sites', 30),
-    impactos: Int('Sum of catorcena impacts', 9000000)
+    impactos: ExactCount('Sum of catorcena impacts', 9000000)
   }))
 }, { title: 'Overview' })
 export type OverviewType = Static<typeof Overview>

@@ -14,7 +14,7 @@ export async function campaignFigures (db: Db, companyId: number, name: string) 
 
 const figures = preparedQuery('campaign_figures', (db: Db, companyId: number, name: string) => db.selectFrom('campaigns as c')
   .leftJoinLateral((eb) => eb.selectFrom('campaign_site_periods as f')
-    .select((e) => [e.fn.count<number>('f.site_id').distinct().as('sites'), sql<number>`coalesce(sum(f.impactos_catorcenal), 0)`.as('impactos')])
+    .select((e) => [e.fn.count<number>('f.site_id').distinct().as('sites'), sql<string>`coalesce(sum(f.impactos_catorcenal), 0)::text`.as('impactos')])
     .whereRef('f.company_id', '=', 'c.company_id').whereRef('f.campaign_id', '=', 'c.id').as('fa'), (join) => join.onTrue())
   .leftJoinLateral((eb) => eb.selectFrom('campaign_periods as cp')
     .select((e) => e.fn.countAll<number>().as('periods'))
@@ -47,33 +47,40 @@ export async function periodSeries (db: Db, companyId: number, campaignId: numbe
   return rows
 }
 
-type Stats = { total: number, average: number | null, min_period: string | null, min_value: number | null, max_period: string | null, max_value: number | null }
+type Stats = { total: string, average: number | null, min_period: string | null, min_value: number | null, max_period: string | null, max_value: number | null }
 
 /** Totals, averages and the extreme periods of one column of the series. */
 export async function periodStats (db: Db, companyId: number, campaignId: number, column: 'impactos_periodo_personas' | 'impactos_periodo_vehiculos'): Promise<Stats> {
   const c = sql.ref(column)
   const { rows } = await sql<Stats>`
-    select coalesce(sum(${c}), 0) as total, avg(${c})::float8 as average,
+    select coalesce(sum(${c}), 0)::text as total, avg(${c})::float8 as average,
       (array_agg(period order by ${c} asc, period) filter (where ${c} is not null))[1] as min_period, min(${c}) as min_value,
       (array_agg(period order by ${c} desc, period) filter (where ${c} is not null))[1] as max_period, max(${c}) as max_value
     from campaign_periods where company_id = ${companyId} and campaign_id = ${campaignId}`.execute(db)
   return rows[0]
 }
 
+/**
+ * A fact's vehicle reach (double precision, as exported) as the exact decimal it was printed as:
+ * float8's text is the shortest decimal that reads back as the stored double (PostgreSQL 12+),
+ * where a direct ::numeric keeps 15 significant digits only. Summed as numeric, so no binary noise.
+ */
+const EXACT_REACH = sql`f.alcance_vehiculos_catorcenal::text::numeric`
+
 export const SITE_DIMENSIONS = ['tipo_de_mueble', 'tipo_de_anuncio', 'estado', 'municipio', 'zm'] as const
 
 /** Every dimension's breakdown in one pass: each fact row fans out to one (dimension, value) per dimension. */
 export async function siteBreakdowns (db: Db, companyId: number, campaignId: number) {
-  const { rows } = await sql<{ dimension: typeof SITE_DIMENSIONS[number], value: string | null, sites: number, impactos: number, alcance: number }>`
+  const { rows } = await sql<{ dimension: typeof SITE_DIMENSIONS[number], value: string | null, sites: number, impactos: string, alcance: string }>`
     select d.dimension, d.value, count(distinct s.id) as sites,
-      coalesce(sum(f.impactos_catorcenal), 0) as impactos, coalesce(sum(f.alcance_vehiculos_catorcenal), 0)::float8 as alcance
+      coalesce(sum(f.impactos_catorcenal), 0)::text as impactos, coalesce(sum(${EXACT_REACH}), 0)::text as alcance
     from campaign_site_periods f
     join sites s on s.company_id = f.company_id and s.id = f.site_id
     cross join lateral (values ('tipo_de_mueble', s.tipo_de_mueble), ('tipo_de_anuncio', s.tipo_de_anuncio),
       ('estado', s.estado), ('municipio', s.municipio), ('zm', s.zm)) as d(dimension, value)
     where f.company_id = ${companyId} and f.campaign_id = ${campaignId}
     group by d.dimension, d.value
-    order by d.dimension, impactos desc, d.value nulls last`.execute(db)
+    order by d.dimension, coalesce(sum(f.impactos_catorcenal), 0) desc, d.value nulls last`.execute(db)
   return rows
 }
 
@@ -82,21 +89,23 @@ export function topSites (db: Db, companyId: number, campaignId: number, limit: 
     .innerJoin('sites as s', (join) => join.onRef('s.company_id', '=', 'f.company_id').onRef('s.id', '=', 'f.site_id'))
     .select(['s.codigo_del_sitio', 's.tipo_de_mueble', 's.estado', 's.zm'])
     .select([
-      sql<number>`coalesce(sum(f.impactos_catorcenal), 0)`.as('impactos'),
-      sql<number>`coalesce(sum(f.alcance_vehiculos_catorcenal), 0)::float8`.as('alcance')
+      sql<string>`coalesce(sum(f.impactos_catorcenal), 0)::text`.as('impactos'),
+      sql<string>`coalesce(sum(${EXACT_REACH}), 0)::text`.as('alcance')
     ])
+    // Ordered by the exact sum: its text would order "9" after "10".
+    .orderBy(sql`coalesce(sum(f.impactos_catorcenal), 0)`, 'desc')
     .where('f.company_id', '=', companyId).where('f.campaign_id', '=', campaignId)
     .groupBy(['s.company_id', 's.id'])
-    .orderBy('impactos', 'desc').orderBy('s.codigo_del_sitio')
+    .orderBy('s.codigo_del_sitio')
     .limit(limit)
     .execute()
 }
 
 const totalColumns = () => [
   sql<number>`count(*)`.as('campaigns'),
-  sql<number>`coalesce(sum(c.impactos_personas), 0)`.as('impactos_personas'),
-  sql<number>`coalesce(sum(c.impactos_vehiculos), 0)`.as('impactos_vehiculos'),
-  sql<number>`coalesce(sum(c.alcance), 0)`.as('alcance')
+  sql<string>`coalesce(sum(c.impactos_personas), 0)::text`.as('impactos_personas'),
+  sql<string>`coalesce(sum(c.impactos_vehiculos), 0)::text`.as('impactos_vehiculos'),
+  sql<string>`coalesce(sum(c.alcance), 0)::text`.as('alcance')
 ]
 
 /** The company's campaigns (filtered like the list) aggregated: overall, by type, by month of flight start. */
@@ -119,9 +128,9 @@ export function overviewByZone (db: Db, companyId: number, filters: CampaignFilt
     .select((eb) => [
       eb.fn.count<number>('c.id').distinct().as('campaigns'),
       eb.fn.count<number>('s.id').distinct().as('sites'),
-      sql<number>`coalesce(sum(f.impactos_catorcenal), 0)`.as('impactos')
+      sql<string>`coalesce(sum(f.impactos_catorcenal), 0)::text`.as('impactos')
     ])
     .groupBy('s.zm')
-    .orderBy('impactos', 'desc').orderBy('s.zm')
+    .orderBy(sql`coalesce(sum(f.impactos_catorcenal), 0)`, 'desc').orderBy('s.zm')
     .execute()
 }

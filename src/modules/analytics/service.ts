@@ -3,6 +3,7 @@ import type { CampaignSummaryType, OverviewType, PeriodsSummaryType, SitesSummar
 import type { CampaignFilters } from '../../../schemas/campaigns.js'
 import type { Database } from '../../db/schema.js'
 import { campaignNotFound, getCampaignOrThrow, pickFilters } from '../campaigns/service.js'
+import { exactDecimal } from '../../db/exact-decimal.js'
 import * as repository from './repository.js'
 
 const num = (v: number | string | null) => v === null ? null : Number(v)
@@ -28,7 +29,7 @@ export async function campaignSummary (db: Kysely<Database>, companyId: number, 
       universo_zona_metro: c.universo_zona_metro,
       sites_count: int(c.sites_count),
       periods_count: int(c.periods_count),
-      impactos_sitios: int(c.impactos_sitios)
+      impactos_sitios: exactDecimal(c.impactos_sitios ?? '0')
     },
     frecuencia: { calculada: c.frecuencia_calculada, promedio: c.frecuencia_promedio },
     hourly_vehicle_profile: { hours: c.hourly_vehicle_count, peak_hour: num(c.peak_hour), total: num(c.hourly_total) },
@@ -43,7 +44,7 @@ export async function campaignSummary (db: Kysely<Database>, companyId: number, 
 
 function stats (s: Awaited<ReturnType<typeof repository.periodStats>>) {
   return {
-    total: Number(s.total),
+    total: exactDecimal(s.total),
     average: num(s.average),
     min: s.min_period === null ? null : { period: s.min_period, value: Number(s.min_value) },
     max: s.max_period === null ? null : { period: s.max_period, value: Number(s.max_value) }
@@ -81,7 +82,7 @@ export async function sitesSummary (db: Kysely<Database>, companyId: number, nam
   const [rows, top] = await Promise.all([repository.siteBreakdowns(db, companyId, c.id), repository.topSites(db, companyId, c.id, 10)])
   const breakdowns = Object.fromEntries(repository.SITE_DIMENSIONS.map((d) => [d, [] as SitesSummaryType['breakdowns']['zm']])) as SitesSummaryType['breakdowns']
   for (const { dimension, value, sites, impactos, alcance } of rows) {
-    breakdowns[dimension].push({ value, sites: int(sites), impactos: int(impactos), alcance: Number(alcance) })
+    breakdowns[dimension].push({ value, sites: int(sites), impactos: exactDecimal(impactos), alcance: exactDecimal(alcance) })
   }
   return {
     name: c.name,
@@ -90,12 +91,16 @@ export async function sitesSummary (db: Kysely<Database>, companyId: number, nam
     fecha_fin: c.fecha_fin,
     sites_count: int(c.sites_count),
     breakdowns,
-    top_sites: top.map((s) => ({ ...s, impactos: int(s.impactos), alcance: Number(s.alcance) }))
+    top_sites: top.map((s) => ({ ...s, impactos: exactDecimal(s.impactos), alcance: exactDecimal(s.alcance) }))
   }
 }
 
-const totalsOf = <T extends { campaigns: number, impactos_personas: number, impactos_vehiculos: number, alcance: number }>(row: T) => ({
-  ...row, campaigns: int(row.campaigns), impactos_personas: int(row.impactos_personas), impactos_vehiculos: int(row.impactos_vehiculos), alcance: int(row.alcance)
+const totalsOf = <T extends { campaigns: number, impactos_personas: string, impactos_vehiculos: string, alcance: string }>(row: T) => ({
+  ...row,
+  campaigns: int(row.campaigns),
+  impactos_personas: exactDecimal(row.impactos_personas),
+  impactos_vehiculos: exactDecimal(row.impactos_vehiculos),
+  alcance: exactDecimal(row.alcance)
 })
 
 export async function overview (db: Kysely<Database>, companyId: number, query: CampaignFilters): Promise<OverviewType> {
@@ -108,6 +113,6 @@ export async function overview (db: Kysely<Database>, companyId: number, query: 
     totals: totalsOf(overall),
     by_tipo: byTipo.map(totalsOf),
     by_month: byMonth.map(totalsOf),
-    by_zm: byZone.map((z) => ({ zm: z.zm, campaigns: int(z.campaigns), sites: int(z.sites), impactos: int(z.impactos) }))
+    by_zm: byZone.map((z) => ({ zm: z.zm, campaigns: int(z.campaigns), sites: int(z.sites), impactos: exactDecimal(z.impactos) }))
   }
 }

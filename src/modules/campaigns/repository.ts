@@ -47,7 +47,7 @@ const campaignDetail = preparedQuery('campaign_detail', (db: Db, companyId: numb
           periods: site.fn.countAll<number>(),
           impactos_catorcenal: sql<number>`coalesce(sum(f.impactos_catorcenal), 0)`,
           impactos_mensuales: sql<number>`coalesce(sum(f.impactos_mensuales), 0)`,
-          alcance_vehiculos_catorcenal: sql<number>`coalesce(sum(f.alcance_vehiculos_catorcenal), 0)`,
+          alcance_vehiculos_catorcenal: sql<number>`coalesce(sum(f.alcance_vehiculos_catorcenal::text::numeric), 0)`,
           frecuencia_catorcenal_promedio: site.fn.avg<number | null>('f.frecuencia_catorcenal')
         }).as('totals'),
         site.fn.jsonAgg(jsonBuildObject({
