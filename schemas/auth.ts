@@ -20,7 +20,11 @@ export const RegisterBody = Type.Object({
 }, { additionalProperties: false })
 export type RegisterInput = Static<typeof RegisterBody>
 
-export const JsonLoginBody = Type.Object({ email: Email, password: AnyPassword }, { additionalProperties: false })
+// The example is the development login (src/modules/auth/default-owner.ts), so /docs' "Try it out"
+// on POST /v2/auth/token works as it stands on a fresh `npm start`; production refuses that login.
+export const JsonLoginBody = Type.Object({ email: Email, password: AnyPassword }, {
+  additionalProperties: false, examples: [{ email: 'admin@example.com', password: 'dev-only-admin-password' }]
+})
 
 /** The OAuth2 password grant form (RFC 6749 §4.3) that Swagger UI's Authorize button posts. */
 export const FormLoginBody = Type.Object({

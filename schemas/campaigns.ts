@@ -20,7 +20,8 @@ export const CampaignNameString = Type.String({
   // "." and ".." cannot be addressed: clients normalise /campaigns/.. to / before sending it.
   pattern: `^(?!\\.\\.?$)[^${UNSTORABLE}]*[^\\s${UNSTORABLE}][^${UNSTORABLE}]*$`,
   description: 'The campaign name, unique within your company: printable text with at least one visible character, not "." or ".."',
-  examples: ['Verano Refrescos 2025']
+  // A campaign the development seed creates (db/sample-data), so /docs' path examples find one.
+  examples: ['campania_01']
 })
 const PeriodCode = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}$', description: 'YYYY-MM (month) or YYYY-NN (catorcena)', examples: ['2025-07'] })
 
@@ -76,20 +77,27 @@ export type Sort = typeof SORTS[number]
 /** PostgreSQL text cannot hold U+0000, so a filter with one could never match: refused by name. */
 const NO_NUL = '^[^\\u0000]*$'
 
-/** The filters shared by the list and the overview. */
+/** A date filter: DateString without its example. */
+const DateFilter = (description: string) => Type.String({ format: 'date', pattern: DateString.pattern, description })
+
+/**
+ * The filters shared by the list and the overview. Optional filters carry their examples in the
+ * description, never as `examples`/`default`: Swagger UI pre-fills a parameter from its example,
+ * and "Try it out" then filtered the seeded data down to nothing.
+ */
 export const campaignFilters = {
-  tipo_campania: Type.Optional(TipoCampania),
-  start_date: Type.Optional({ ...DateString, description: 'Campaigns whose flight ends on or after this day' }),
-  end_date: Type.Optional({ ...DateString, description: 'Campaigns whose flight starts on or before this day', examples: ['2025-06-30'] }),
-  q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, pattern: NO_NUL, description: 'Case-insensitive substring of the name', examples: ['verano'] })),
-  zm: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: NO_NUL, description: 'Campaigns with at least one site in this metro zone', examples: ['Valle de México'] })),
-  estado: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: NO_NUL, description: 'Campaigns with at least one site in this state', examples: ['Jalisco'] }))
+  tipo_campania: Type.Optional(Type.Union([Type.Literal('mensual'), Type.Literal('catorcenal')], { description: 'Campaign type: mensual (monthly) or catorcenal (by 14-day catorcena)' })),
+  start_date: Type.Optional(DateFilter('Campaigns whose flight ends on or after this day, YYYY-MM-DD (e.g. 2025-03-01)')),
+  end_date: Type.Optional(DateFilter('Campaigns whose flight starts on or before this day, YYYY-MM-DD (e.g. 2025-06-30)')),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, pattern: NO_NUL, description: 'Case-insensitive substring of the name (e.g. campania_0)' })),
+  zm: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: NO_NUL, description: 'Campaigns with at least one site in this metro zone, exact value (e.g. Guadalajara)' })),
+  estado: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: NO_NUL, description: 'Campaigns with at least one site in this state, exact value (e.g. Jalisco)' }))
 }
 
 export const CampaignListQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 5, description: 'Page size', examples: [20] })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 5, description: 'Page size' })),
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, description: 'next_cursor of the previous page; valid only with the same filters and sort' })),
-  sort: Type.Optional(Type.Union(SORTS.map((s) => Type.Literal(s)), { default: 'name', description: 'Sort key; a leading "-" sorts descending. Ties are broken by creation order; missing values sort as the largest.', examples: ['-impactos_personas'] })),
+  sort: Type.Optional(Type.Union(SORTS.map((s) => Type.Literal(s)), { default: 'name', description: 'Sort key; a leading "-" sorts descending. Ties are broken by creation order; missing values sort as the largest (e.g. -impactos_personas).' })),
   include_total: Type.Optional(Type.Boolean({ default: false, description: 'Also count every matching campaign (costs a full count)' })),
   ...campaignFilters
 }, { additionalProperties: false })

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http'
 import { Kind, Type, type Static, type TSchema } from '@sinclair/typebox'
 
 /** RFC 9457 problem document: the one error shape of the whole API. */
@@ -40,13 +41,18 @@ const STATUS_DESCRIPTIONS: Record<number, string> = {
   503: 'Database unavailable: retry shortly'
 }
 
-/** Response entries for the given problem statuses, served as application/problem+json. */
+/**
+ * Response entries for the given problem statuses, served as application/problem+json. Each has an
+ * example of its own status and title, as src/errors.ts titles
+ * it (the Problem schema's own examples made /docs show a 400 for every one).
+ */
 export function problemResponses (...statuses: number[]): Record<number, TSchema> {
   const responses: Record<number, TSchema> = {}
   for (const status of statuses) {
+    const example: ProblemDocument = { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail: STATUS_DESCRIPTIONS[status] ?? 'Problem' }
     responses[status] = {
       description: STATUS_DESCRIPTIONS[status] ?? 'Problem',
-      content: { [PROBLEM_CONTENT_TYPE]: { schema: Type.Ref(Problem) } }
+      content: { [PROBLEM_CONTENT_TYPE]: { schema: Type.Ref(Problem), example } }
     } as unknown as TSchema
   }
   return responses
@@ -66,5 +72,5 @@ export const DateTime = Type.String({ format: 'date-time' })
 
 export const NoContent = Type.Null({ description: 'No content' })
 
-/** The security requirement of protected routes: a bearer JWT, or the OAuth2 password flow of /docs' Authorize button. */
-export const BEARER_SECURITY: Array<Record<string, string[]>> = [{ bearerAuth: [] }, { OAuth2PasswordBearer: [] }]
+/** The security requirement of protected routes: a bearer JWT (the access token of POST /v2/auth/token). */
+export const BEARER_SECURITY: Array<Record<string, string[]>> = [{ bearerAuth: [] }]

@@ -20,7 +20,7 @@ export default async function analyticsRoutes (fastify: FastifyInstance) {
       security,
       params: CampaignNameParams,
       headers: ConditionalHeaders,
-      response: { 200: CampaignSummary, 304: NotModified, ...problems }
+      response: { 200: { ...CampaignSummary, description: 'The campaign\'s audience summary' }, 304: NotModified, ...problems }
     }
   }, async (request) => service.campaignSummary(app.readDb, request.user.companyId, request.params.name))
 
@@ -32,7 +32,7 @@ export default async function analyticsRoutes (fastify: FastifyInstance) {
       security,
       params: CampaignNameParams,
       headers: ConditionalHeaders,
-      response: { 200: PeriodsSummary, 304: NotModified, ...problems }
+      response: { 200: { ...PeriodsSummary, description: 'Impacts per period' }, 304: NotModified, ...problems }
     }
   }, async (request) => service.periodsSummary(app.readDb, request.user.companyId, request.params.name))
 
@@ -44,7 +44,7 @@ export default async function analyticsRoutes (fastify: FastifyInstance) {
       security,
       params: CampaignNameParams,
       headers: ConditionalHeaders,
-      response: { 200: SitesSummary, 304: NotModified, ...problems }
+      response: { 200: { ...SitesSummary, description: 'Breakdowns of the campaign\'s sites' }, 304: NotModified, ...problems }
     }
   }, async (request) => service.sitesSummary(app.readDb, request.user.companyId, request.params.name))
 
@@ -56,7 +56,7 @@ export default async function analyticsRoutes (fastify: FastifyInstance) {
       security,
       querystring: OverviewQuery,
       headers: ConditionalHeaders,
-      response: { 200: Overview, 304: NotModified, ...problemResponses(...COMMON_PROBLEMS, 401) }
+      response: { 200: { ...Overview, description: 'Your company\'s campaigns aggregated' }, 304: NotModified, ...problemResponses(...COMMON_PROBLEMS, 401) }
     }
   }, async (request) => service.overview(app.readDb, request.user.companyId, request.query))
 }

@@ -23,18 +23,18 @@ export default async function userRoutes (fastify: FastifyInstance, { config }: 
       summary: 'Create a company and its owner',
       description: 'The company is named after the email when company_name is omitted. A taken email or company name answers 409.',
       body: RegisterBody,
-      response: { 201: User, ...problemResponses(409) }
+      response: { 201: { ...User, description: 'The new owner, in the new company' }, ...problemResponses(409) }
     }
   }, async (request, reply) => reply.code(201).send(await service.register(app.db, request.body)))
 
   app.get('/auth/me', {
     onRequest: app.authenticate,
-    schema: { tags: ['auth'], summary: 'The current user', security: bearer, response: { 200: User, ...problemResponses(401) } }
+    schema: { tags: ['auth'], summary: 'The current user', security: bearer, response: { 200: { ...User, description: 'The user the access token belongs to' }, ...problemResponses(401) } }
   }, async (request) => service.currentUser(app.db, request.user))
 
   app.get('/auth/users', {
     onRequest: app.requireRole('admin'),
-    schema: { tags: ['auth'], summary: 'Users of your company (admin or owner)', security: bearer, response: { 200: UserList, ...problemResponses(401, 403) } }
+    schema: { tags: ['auth'], summary: 'Users of your company (admin or owner)', security: bearer, response: { 200: { ...UserList, description: 'Every user of your company' }, ...problemResponses(401, 403) } }
   }, async (request) => ({ items: await service.listUsers(app.db, request.user.companyId) }))
 
   app.post('/auth/users', {
@@ -45,7 +45,7 @@ export default async function userRoutes (fastify: FastifyInstance, { config }: 
       summary: 'Add a viewer or admin to your company (owner only)',
       security: bearer,
       body: CreateUserBody,
-      response: { 201: User, ...problemResponses(401, 403, 409) }
+      response: { 201: { ...User, description: 'The new user' }, ...problemResponses(401, 403, 409) }
     }
   }, async (request, reply) => reply.code(201).send(await service.createUser(app.db, request.user, request.body as CreateUserInput)))
 
@@ -58,7 +58,7 @@ export default async function userRoutes (fastify: FastifyInstance, { config }: 
       security: bearer,
       params: UserParams,
       body: UpdateUserBody,
-      response: { 200: User, ...problemResponses(401, 403, 404, 409) }
+      response: { 200: { ...User, description: 'The user as changed' }, ...problemResponses(401, 403, 404, 409) }
     }
   }, async (request) => service.setActive(app.db, request.user, request.params.id, request.body.is_active))
 

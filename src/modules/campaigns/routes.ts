@@ -36,7 +36,7 @@ export default async function campaignRoutes (fastify: FastifyInstance, { secret
       description: 'Follow next_cursor (or the Link rel="next" header) for the next page; a cursor only works with the filters and sort it was made for.',
       security,
       querystring: CampaignListQuery,
-      response: { 200: CampaignPage, ...problemResponses(...COMMON_PROBLEMS, 401) }
+      response: { 200: { ...CampaignPage, description: 'A page of campaigns; next_cursor is null on the last one' }, ...problemResponses(...COMMON_PROBLEMS, 401) }
     }
   }, async (request, reply) => {
     const page = await service.listPage(app.readDb, cursorKey, request.user.companyId, request.query)
@@ -51,7 +51,7 @@ export default async function campaignRoutes (fastify: FastifyInstance, { secret
       summary: 'One campaign with its periods and its sites (per-site totals and per-period rows)',
       security,
       params: CampaignNameParams,
-      response: { 200: CampaignDetail, ...problemResponses(...COMMON_PROBLEMS, 401, 404) }
+      response: { 200: { ...CampaignDetail, description: 'The campaign, its periods and its sites' }, ...problemResponses(...COMMON_PROBLEMS, 401, 404) }
     }
   }, async (request) => service.getDetail(app.readDb, request.user.companyId, request.params.name))
 
@@ -63,7 +63,7 @@ export default async function campaignRoutes (fastify: FastifyInstance, { secret
       security,
       body: CampaignCreate,
       response: {
-        201: { ...CampaignListItem, headers: { location: Type.String({ description: 'The new campaign\'s URL', examples: ['/v2/campaigns/Nueva'] }) } },
+        201: { ...CampaignListItem, description: 'The new campaign', headers: { location: Type.String({ description: 'The new campaign\'s URL', examples: ['/v2/campaigns/Nueva'] }) } },
         ...problemResponses(...COMMON_PROBLEMS, 401, 403, 409, 413, 415)
       }
     }
@@ -80,7 +80,7 @@ export default async function campaignRoutes (fastify: FastifyInstance, { secret
       security,
       params: CampaignNameParams,
       body: CampaignPatch,
-      response: { 200: CampaignListItem, ...problemResponses(...COMMON_PROBLEMS, 401, 403, 404, 409, 413, 415) }
+      response: { 200: { ...CampaignListItem, description: 'The campaign as changed' }, ...problemResponses(...COMMON_PROBLEMS, 401, 403, 404, 409, 413, 415) }
     }
   }, async (request) => service.patchCampaign(app.db, request.user.companyId, request.params.name, request.body))
 

@@ -23,7 +23,7 @@ export default async function healthRoutes (fastify: FastifyInstance, { timeoutM
     schema: {
       tags: ['health'],
       summary: 'Readiness: the database answers',
-      response: { 200: HealthStatus, 503: HealthStatus }
+      response: { 200: { ...HealthStatus, description: 'The database answers' }, 503: { ...HealthStatus, description: 'The database does not answer in time, or the process is closing' } }
     }
   }, async (_request, reply) => {
     const ok = await databaseAnswers(fastify, timeoutMs)
@@ -31,6 +31,6 @@ export default async function healthRoutes (fastify: FastifyInstance, { timeoutM
   })
 
   app.get('/health/live', {
-    schema: { tags: ['health'], summary: 'Liveness: the process answers (no database access)', response: { 200: HealthStatus } }
+    schema: { tags: ['health'], summary: 'Liveness: the process answers (no database access)', response: { 200: { ...HealthStatus, description: 'The process serves requests' } } }
   }, async () => ({ status: 'ok' as const }))
 }

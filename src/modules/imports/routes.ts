@@ -58,7 +58,7 @@ export default async function importRoutes (app: FastifyInstance, { importFiles,
       consumes: ['multipart/form-data'],
       querystring: ImportQuery,
       body: UploadBody,
-      response: { 200: reportSchema, ...problemResponses(...COMMON_PROBLEMS, 401, 403, 413, 415) }
+      response: { 200: { ...reportSchema, description: 'The import report (committed: false means nothing was stored)' }, ...problemResponses(...COMMON_PROBLEMS, 401, 403, 413, 415) }
     },
     // The body schema documents the form (Swagger UI shows a file picker per field); the parts are
     // checked as they stream in (spoolParts), since a multipart body is never parsed into request.body.
