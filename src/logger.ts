@@ -3,6 +3,8 @@ import type { FastifyServerOptions } from 'fastify'
 import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
 
+const MAX_LOGGED_URL_CHARS = 500
+
 /** Paths never written to a log line: credentials travel in these. */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -32,7 +34,8 @@ export function loggerOptions (config: Config, stream?: DestinationStream): Fast
     serializers: {
       req: (request: { method: string, url: string, routeOptions?: { url?: string }, ip?: string }) => ({
         method: request.method,
-        url: request.url.split('?')[0],
+        // A URL can be 16 KB (Node's header limit): log lines stay small whatever the client sends.
+        url: request.url.split('?')[0].slice(0, MAX_LOGGED_URL_CHARS),
         route: request.routeOptions?.url,
         ip: request.ip
       })

@@ -7,18 +7,36 @@ const PROBLEM_TYPE_BASE = 'urn:problem-type:'
 
 type AjvError = { instancePath: string, message?: string, params: Record<string, unknown>, keyword: string }
 
+// A problem document (and the log line quoting it) stays a few kilobytes whatever the request held:
+// field names and paths come from the client, and a body can make many errors (src/validators.ts).
+export const MAX_REPORTED_ERRORS = 10
+const MAX_FIELD_CHARS = 120
+const MAX_MESSAGE_CHARS = 200
+const MAX_DETAIL_CHARS = 1500
+const MAX_INSTANCE_CHARS = 500
+
+/** `text` cut to `max` characters, marked with an ellipsis when cut. */
+export function bounded (text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`
+}
+
 function validationErrors (error: FastifyError): FieldError[] {
   const context = error.validationContext ?? 'request'
-  return (error.validation as AjvError[] ?? []).map((issue) => {
+  return (error.validation as AjvError[] ?? []).slice(0, MAX_REPORTED_ERRORS).map((issue) => {
     const path = issue.instancePath.split('/').filter(Boolean)
     if (typeof issue.params.missingProperty === 'string') path.push(issue.params.missingProperty)
     if (typeof issue.params.additionalProperty === 'string') {
       path.push(issue.params.additionalProperty)
-      return { field: [context, ...path].join('.'), message: 'is not a known field' }
+      return { field: bounded([context, ...path].join('.'), MAX_FIELD_CHARS), message: 'is not a known field' }
     }
     const allowed = Array.isArray(issue.params.allowedValues) ? `: one of ${issue.params.allowedValues.join(', ')}` : ''
-    return { field: [context, ...path].join('.'), message: `${issue.message ?? 'is invalid'}${allowed}` }
+    return { field: bounded([context, ...path].join('.'), MAX_FIELD_CHARS), message: bounded(`${issue.message ?? 'is invalid'}${allowed}`, MAX_MESSAGE_CHARS) }
   })
+}
+
+function validationDetail (error: FastifyError, errors: FieldError[]): string {
+  const more = (error.validation?.length ?? 0) - errors.length
+  return `Invalid ${error.validationContext ?? 'request'}: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`
 }
 
 // Connection-level failures of PostgreSQL (or of the pool reaching it): the service is degraded, not broken.
@@ -35,7 +53,7 @@ function classify (error: FastifyError & { code?: string }): { status: number, d
   if (error instanceof HttpProblem) return { status: error.statusCode, detail: error.detail, ...error.options }
   if (error.validation) {
     const errors = validationErrors(error)
-    return { status: 400, type: `${PROBLEM_TYPE_BASE}validation-error`, detail: `Invalid ${error.validationContext ?? 'request'}: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, errors }
+    return { status: 400, type: `${PROBLEM_TYPE_BASE}validation-error`, detail: validationDetail(error, errors), errors }
   }
   if (isDatabaseUnavailable(error)) return { status: 503, detail: 'The database is unavailable. Retry in a few seconds.', headers: { 'retry-after': '5' } }
   if (error.code === '57014') return { status: 503, detail: 'The query took too long and was cancelled. Narrow the request or retry later.', headers: { 'retry-after': '5' } }
@@ -54,8 +72,8 @@ export function sendProblem (request: FastifyRequest, reply: FastifyReply, statu
     type: extra.type ?? 'about:blank',
     title: statusTitle(status),
     status,
-    detail,
-    instance: request.url.split('?')[0],
+    detail: bounded(detail, MAX_DETAIL_CHARS),
+    instance: bounded(request.url.split('?')[0], MAX_INSTANCE_CHARS),
     request_id: String(request.id),
     ...(extra.errors ? { errors: extra.errors } : {})
   }
@@ -67,7 +85,7 @@ async function errorsPlugin (app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = classify(error)
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed')
-    else request.log.info({ status: problem.status, code: error.code, detail: problem.detail }, 'request rejected')
+    else request.log.info({ status: problem.status, code: error.code, detail: bounded(problem.detail, MAX_DETAIL_CHARS) }, 'request rejected')
     if (problem.headers) reply.headers(problem.headers)
     return sendProblem(request, reply, problem.status, problem.detail, { type: problem.type, errors: problem.errors })
   })
