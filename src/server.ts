@@ -1,3 +1,5 @@
+// First: on a Node.js older than the supported range, the first line said is which one is needed.
+import './node-version.js'
 import { Server as NetServer } from 'node:net'
 import type { Server } from 'node:http'
 import { setTimeout } from 'node:timers/promises'

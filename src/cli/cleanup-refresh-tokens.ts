@@ -1,4 +1,6 @@
 // The deployment's cron job: deletes refresh tokens of dead families (see README "Refresh-token cleanup").
+// First: on a Node.js older than the supported range, the first line said is which one is needed.
+import '../node-version.js'
 import { integerOption, readCommandLine } from './command-line.js'
 import { withDatabase } from './with-database.js'
 import { cleanupRefreshTokens } from '../modules/auth/cleanup.js'

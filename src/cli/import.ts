@@ -1,4 +1,6 @@
 // Imports a customer's three CSV exports into one company: `npm run import -- --company NAME --dir PATH`.
+// First: on a Node.js older than the supported range, the first line said is which one is needed.
+import '../node-version.js'
 import { constants } from 'node:fs'
 import { access, writeFile } from 'node:fs/promises'
 import path from 'node:path'

@@ -1,4 +1,6 @@
 // Production migration entry: compiled with the app, needs no dev tooling (kysely-ctl is for development).
+// First: on a Node.js older than the supported range, the first line said is which one is needed.
+import '../node-version.js'
 import { readCommandLine } from './command-line.js'
 import { withDatabase } from './with-database.js'
 import { migrateDown, migrateToLatest } from '../db/migrator.js'

@@ -1,4 +1,6 @@
 // Production seed entry (Render's manual seed job): compiled with the app, needs no kysely-ctl.
+// First: on a Node.js older than the supported range, the first line said is which one is needed.
+import '../node-version.js'
 import { readCommandLine } from './command-line.js'
 import { withDatabase } from './with-database.js'
 import { runSeeds, SEEDS_FOLDER } from '../db/seeder.js'
