@@ -26,7 +26,7 @@ export const CampaignNameString = Type.String({
 const PeriodCode = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}$', description: 'YYYY-MM (month) or YYYY-NN (catorcena)', examples: ['2025-07'] })
 
 /** The writable columns of a campaign, in the export's vocabulary. */
-const campaignFields = {
+export const campaignFields = {
   sites: SmallCount('Number of sites declared by the export', 12),
   periods: Type.Array(PeriodCode, { maxItems: 400, description: 'Period codes declared by the export' }),
   tipo_campania: TipoCampania,

@@ -15,6 +15,7 @@ import metrics from './plugins/metrics.js'
 import docs from './plugins/docs.js'
 import authentication from './plugins/authentication.js'
 import rateLimit from './plugins/rate-limit.js'
+import fairShare from './plugins/fair-share.js'
 import healthRoutes from './modules/health/routes.js'
 import authModule from './modules/auth/index.js'
 import { sendProblem } from './plugins/errors.js'
@@ -22,6 +23,7 @@ import { schemaController } from './validators.js'
 import campaignRoutes from './modules/campaigns/routes.js'
 import analyticsRoutes from './modules/analytics/routes.js'
 import importRoutes from './modules/imports/routes.js'
+import legacyCampaignRoutes from './modules/legacy/campaign-routes.js'
 import { importCampaignFiles } from './modules/imports/index.js'
 import { ImportReportSchema } from '../schemas/imports.js'
 
@@ -101,14 +103,17 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(authentication, { config })
   // Before the routes: it adds an onRoute hook that reads each route's config.rateLimit.
   await app.register(rateLimit, { config })
+  await app.register(fairShare, { config })
 
   await app.register(healthRoutes, { timeoutMs: config.HEALTH_TIMEOUT_MS })
+  await app.register(authModule, { config })
   await app.register(async function v2 (api) {
-    await api.register(authModule, { config })
     await api.register(campaignRoutes, { secretKey: config.secretKey })
     await api.register(analyticsRoutes)
     await api.register(importRoutes, { importFiles: importCampaignFiles, reportSchema: ImportReportSchema, uploadLimitBytes: config.UPLOAD_LIMIT_BYTES })
   }, { prefix: '/v2' })
+  // The old service's contract (v1) at the root, for its dashboard and scripts; its account routes are in authModule.
+  await app.register(legacyCampaignRoutes, { config })
 
   return app
 }

@@ -22,7 +22,7 @@ export function buildScenarios (doc: Doc, authorization: string, campaigns: numb
     scenarios.push({ name: 'list GET /campaigns', weight: 6, request: () => ({ method: 'GET', path: `/v2/campaigns?limit=${[20, 50, 100][Math.floor(Math.random() * 3)]}`, headers: auth }) })
   } else skipped.push('list pages: GET /campaigns is not in the document yet')
 
-  const detail = Object.keys(doc.paths).find((p) => /^\/campaigns\/\{[^}/]+\}$/.test(p) && doc.paths[p].get)
+  const detail = Object.keys(doc.paths).find((p) => /^\/v2\/campaigns\/\{[^}/]+\}$/.test(p) && doc.paths[p].get)
   if (detail) {
     scenarios.push({ name: `detail GET ${detail}`, weight: 6, request: () => ({ method: 'GET', path: detail.replace(/\{[^}]+\}/, encodeURIComponent(randomName())), headers: auth }) })
   } else skipped.push('details: GET /campaigns/{name} is not in the document yet')

@@ -34,7 +34,7 @@ export async function walk (t: Test, app: FastifyInstance, authorization: string
     names.push(...body.data.map((c: { name: string }) => c.name))
     cursor = body.next_cursor
     const link = String(response.headers.link ?? '')
-    if (cursor && !/^<\/campaigns\?.*cursor=.*>; rel="next"$/.test(link)) t.fail(`page ${page} has a next_cursor but Link is ${link}`)
+    if (cursor && !/^<\/v2\/campaigns\?.*cursor=.*>; rel="next"$/.test(link)) t.fail(`page ${page} has a next_cursor but Link is ${link}`)
     if (!cursor) {
       t.equal(response.headers.link, undefined, 'no Link on the last page')
       return names

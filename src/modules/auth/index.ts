@@ -2,18 +2,25 @@ import cookie from '@fastify/cookie'
 import formbody from '@fastify/formbody'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../config.js'
+import legacyAuthRoutes from '../legacy/auth-routes.js'
 import { prepareDummyHash } from './passwords.js'
+import { sessionHandlers } from './session-handlers.js'
 import tokenRoutes from './token-routes.js'
 import userRoutes from './user-routes.js'
 
 /**
  * The auth module, encapsulated: the cookie and form parsers registered here serve only these
- * routes, so no other endpoint accepts a form post or reads a cookie.
+ * routes, so no other endpoint accepts a form post or reads a cookie. Today's routes live under
+ * /v2/auth; the old service's (v1) at /auth, on the same session handlers.
  */
 export default async function authModule (app: FastifyInstance, { config }: { config: Config }) {
   await prepareDummyHash()
   await app.register(cookie)
   await app.register(formbody)
-  await app.register(tokenRoutes, { config })
-  await app.register(userRoutes, { config })
+  const handlers = sessionHandlers(app, config)
+  await app.register(async function v2 (api) {
+    await api.register(tokenRoutes, { config, handlers })
+    await api.register(userRoutes, { config })
+  }, { prefix: '/v2' })
+  await app.register(legacyAuthRoutes, { config, handlers })
 }

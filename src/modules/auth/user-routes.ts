@@ -6,7 +6,7 @@ import { BEARER_SECURITY as bearer, NoContent, problemResponses } from '../../..
 import { refreshCookie } from './cookie.js'
 import * as service from './service.js'
 
-async function normaliseEmailField (request: FastifyRequest) {
+export async function normaliseEmailField (request: FastifyRequest) {
   const body = request.body as Record<string, unknown> | undefined
   if (typeof body?.email === 'string') body.email = service.normaliseEmail(body.email)
 }
@@ -60,7 +60,7 @@ export default async function userRoutes (fastify: FastifyInstance, { config }: 
       body: UpdateUserBody,
       response: { 200: { ...User, description: 'The user as changed' }, ...problemResponses(401, 403, 404, 409) }
     }
-  }, async (request) => service.setActive(app.db, request.user, request.params.id, request.body.is_active))
+  }, async (request) => service.setActive(app.db, request.user, Number(request.params.id), request.body.is_active))
 
   app.post('/auth/password', {
     onRequest: app.authenticate,
