@@ -68,7 +68,12 @@ export const UpdateUserBody = Type.Object({
   is_active: Type.Boolean({ description: 'false deactivates the user and revokes all its sessions' })
 }, { additionalProperties: false })
 
-export const UserParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) })
+/**
+ * A path id is decimal digits only. An integer schema coerces the text with Number(), which read
+ * /users/0x4, /4.0 and /1e3 as ids 4, 4 and 1000 (issue 22): the route converts the checked digits.
+ * Fifteen digits at most, so every id is a safe integer.
+ */
+export const UserParams = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,14}$', description: 'The user id, in decimal digits', examples: ['42'] }) })
 
 export const ChangePasswordBody = Type.Object({
   current_password: AnyPassword,

@@ -7,6 +7,7 @@ import type { DatabaseConnection } from './db/engine.js'
 import { loggerOptions } from './logger.js'
 import errors from './plugins/errors.js'
 import commonProblems from './plugins/common-problems.js'
+import jsonBody from './plugins/json-body.js'
 import closing from './plugins/closing.js'
 import database from './plugins/database.js'
 import security from './plugins/security.js'
@@ -94,6 +95,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   // routes, since both learn the routes in onRoute as they are added.
   await app.register(errors)
   await app.register(commonProblems)
+  await app.register(jsonBody)
   await app.register(security, { config })
   await app.register(closing)
   await app.register(httpsOnly, { config })

@@ -7,11 +7,22 @@ export const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCo
 
 const COMMON = new Set<string>(commonPasswords)
 
+/**
+ * The service's own name and words, which NIST SP 800-63B lists among what a password must not be
+ * ("context-specific words"): compared without case, spaces, punctuation or leading/trailing digits,
+ * so "Campaign-Analytics-2024" is refused too.
+ */
+const SERVICE_WORDS = new Set(['campaign', 'campaigns', 'analytics', 'campaignanalytics', 'campaignsanalytics', 'campaignanalyticsapi', 'analyticsapi'])
+
+const serviceWord = (password: string) => SERVICE_WORDS.has(password.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '').replace(/^\d+|\d+$/g, ''))
+
 /** Why a new password is refused, or undefined when it is acceptable. Runs before any hashing. */
 export function passwordProblem (password: string, email?: string): string | undefined {
   const length = [...password].length
   if (length < PASSWORD_MIN_LENGTH || length > PASSWORD_MAX_LENGTH) return `The password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters long.`
+  if (password.trim() === '') return 'The password must not be only spaces.'
   const lower = password.toLowerCase()
+  if (serviceWord(password)) return 'The password must not be this service\'s name: choose another.'
   if (COMMON.has(lower)) return 'This password is among the most common ones and easy to guess: choose another.'
   if (email && (lower === email || lower === email.split('@')[0])) return 'The password must not be your email address.'
   return undefined

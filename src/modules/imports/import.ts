@@ -23,6 +23,8 @@ export type ImportOptions = ImportTarget & ImportSettings
 
 export type ImportSettings = {
   files: Record<FileKind, CsvSource>
+  /** What the report calls each file instead of its path (an upload's own file name, not the server's temporary path). */
+  sourceNames?: Partial<Record<FileKind, string>>
   /** Commit the accepted campaigns even when others are rejected (default: any rejection stores nothing). */
   partial?: boolean
   conflictPolicy?: ConflictPolicy
@@ -43,7 +45,7 @@ const PROGRESS_EVERY = 10_000
 export async function importCampaignFiles (connection: DatabaseConnection | Kysely<Database>, options: ImportOptions): Promise<ImportReport> {
   const policy = options.conflictPolicy ?? 'reject'
   const partial = options.partial ?? false
-  const sources = Object.fromEntries(Object.entries(options.files).map(([k, v]) => [k, typeof v === 'string' ? v : `(${k} stream)`])) as Record<FileKind, string>
+  const sources = Object.fromEntries(Object.entries(options.files).map(([k, v]) => [k, options.sourceNames?.[k as FileKind] ?? (typeof v === 'string' ? v : `(${k} stream)`)])) as Record<FileKind, string>
   const progress = (file: FileKind) => (rowsRead: number) => {
     if (rowsRead % PROGRESS_EVERY === 0) options.onProgress?.({ file, rowsRead, done: false })
   }

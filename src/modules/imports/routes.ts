@@ -23,10 +23,16 @@ const UploadBody = Type.Object({
 type Kind = typeof KINDS[number]
 
 /** The importer's entry point (`importCampaignFiles`), taken as an option so tests can stand in for it. */
-export type ImportFiles = (connection: DatabaseConnection, options: { companyId: number, files: Record<Kind, string>, partial: boolean, conflictPolicy?: ConflictPolicy }) => Promise<unknown>
+export type ImportFiles = (connection: DatabaseConnection, options: { companyId: number, files: Record<Kind, string>, sourceNames: Record<Kind, string>, partial: boolean, conflictPolicy?: ConflictPolicy }) => Promise<unknown>
 export type ImportRoutesOptions = { importFiles: ImportFiles, reportSchema: TSchema, uploadLimitBytes: number }
 
-async function spoolParts (request: FastifyRequest, directory: string): Promise<Partial<Record<Kind, string>>> {
+/** The name an upload is reported by: the client's file name without any folder, bounded, or the field's name. */
+function uploadName (kind: Kind, filename: string | undefined): string {
+  const base = (filename ?? '').split(/[\\/]/).pop()?.trim().slice(0, 255)
+  return base || `${kind} (upload)`
+}
+
+async function spoolParts (request: FastifyRequest, directory: string, names: Partial<Record<Kind, string>>): Promise<Partial<Record<Kind, string>>> {
   const files: Partial<Record<Kind, string>> = {}
   for await (const part of request.parts()) {
     const kind = part.fieldname as Kind
@@ -35,6 +41,7 @@ async function spoolParts (request: FastifyRequest, directory: string): Promise<
     const target = path.join(directory, `${kind}.csv`)
     await pipeline(part.file, createWriteStream(target, { mode: 0o600 }))
     files[kind] = target
+    names[kind] = uploadName(kind, part.filename)
   }
   return files
 }
@@ -67,8 +74,9 @@ export default async function importRoutes (app: FastifyInstance, { importFiles,
     const { partial, on_conflict: conflictPolicy } = request.query as ImportQueryType
     if (!request.isMultipart()) throw new HttpProblem(415, 'Send the files as multipart/form-data with the fields campaigns, periods and sites.')
     const directory = await mkdtemp(path.join(tmpdir(), 'campaign-import-'))
+    const sourceNames: Partial<Record<Kind, string>> = {}
     try {
-      const files = await spoolParts(request, directory).catch((error: Error & { statusCode?: number, code?: string }) => {
+      const files = await spoolParts(request, directory, sourceNames).catch((error: Error & { statusCode?: number, code?: string }) => {
         // The multipart limits hold the form to three file parts; their own errors say "reach fields limit" with a 413.
         if (error.code === 'FST_FIELDS_LIMIT') throw badRequest(`A text field was sent: send ${KINDS.join(', ')} as file parts (with a filename).`)
         if (error.code === 'FST_PARTS_LIMIT' || error.code === 'FST_FILES_LIMIT') throw badRequest(`More than ${KINDS.length} parts were sent: send only the files ${KINDS.join(', ')}.`)
@@ -78,7 +86,7 @@ export default async function importRoutes (app: FastifyInstance, { importFiles,
       })
       const missing = KINDS.filter((kind) => !files[kind])
       if (missing.length > 0) throw badRequest(`Missing file(s): ${missing.join(', ')}.`, missing.map((kind) => ({ field: `body.${kind}`, message: 'is required' })))
-      return await importFiles(app.database, { companyId: request.user.companyId, files: files as Record<Kind, string>, partial, conflictPolicy }).catch((error: Error) => {
+      return await importFiles(app.database, { companyId: request.user.companyId, files: files as Record<Kind, string>, sourceNames: sourceNames as Record<Kind, string>, partial, conflictPolicy }).catch((error: Error) => {
         // A file the importer cannot read at all (no header, a missing column, broken quoting): nothing was stored.
         if (error instanceof ImportFileError) throw badRequest(`${error.message}. Nothing was stored; fix the file and send all three again.`, [{ field: `body.${error.file}`, message: error.reason }])
         throw error
