@@ -1,3 +1,4 @@
+import path from 'node:path'
 import { setTimeout } from 'node:timers/promises'
 import fp from 'fastify-plugin'
 import type pg from 'pg'
@@ -6,7 +7,7 @@ import type { Kysely } from 'kysely'
 import type { Config } from '../config.js'
 import { connectDatabase, type DatabaseConnection } from '../db/engine.js'
 import { migrateToLatest } from '../db/migrator.js'
-import { runSeeds } from '../db/seeder.js'
+import { runSeeds, SEEDS_FOLDER } from '../db/seeder.js'
 
 import type { Database } from '../db/schema.js'
 
@@ -50,9 +51,14 @@ async function databasePlugin (app: FastifyInstance, { config, connection }: Dat
   }
   // `npm start` on a new embedded database serves data at once: seed it on its first start only
   // (SEED_ON_START=1 forces a run; seeds are idempotent).
+  // One info line says what the seeds did (each gives a short one); their details are debug lines.
   if (config.SEED_ON_START ?? (createdNow && database.engine === 'pglite' && !config.TESTING)) {
-    const ran = await runSeeds(database.db)
-    app.log.info({ seeds: ran }, 'database seeded')
+    const said: string[] = []
+    const log = { info: (message: string) => { said.push(message) }, debug: (message: string) => app.log.debug(message) }
+    // The embedded database's report goes beside its directory (./.data by default).
+    const reportDir = database.engine === 'pglite' ? path.dirname(path.resolve(config.PGLITE_DATA_DIR)) : undefined
+    const ran = await runSeeds(database.db, SEEDS_FOLDER, { log, reportDir })
+    app.log.info({ seeds: ran }, `database seeded: ${said.join(' ')}`)
   }
   app.decorate('database', database)
   app.decorate('db', database.db)

@@ -5,7 +5,7 @@ import path from 'node:path'
 import t from 'tap'
 import { FILE_NAMES } from '../../src/modules/imports/index.js'
 import { pathToFileURL } from 'node:url'
-import { sampleDataDir, SAMPLE_DATA_DIR, seed, seedSampleCampaigns } from '../../db/seeds/02_sample_campaigns.js'
+import { sampleDataDir, SAMPLE_DATA_DIR, seed, seedSampleCampaigns, seedSummaryLine } from '../../db/seeds/02_sample_campaigns.js'
 import { ROOT } from '../support/database.js'
 import { openTestDatabase, testConfig } from '../helper.js'
 import { dumpCompany, newCompany } from './fixtures.js'
@@ -44,6 +44,10 @@ t.test('the sample data seeds through the importer, and seeding again changes no
   const before = await dumpCompany(connection, companyId)
   await seedSampleCampaigns(connection.db, { companyId })
   t.same(await dumpCompany(connection, companyId), before)
+  // The start-up's one line: the counts, and that the warnings are the data's deliberate defects.
+  const line = seedSummaryLine(first!, '.data/sample-data-report.json')
+  t.notMatch(line, /\n/, 'one line')
+  t.match(line, `Sample campaigns: ${first!.campaigns.accepted.length} loaded from db/sample-data, which carries deliberate defects (${first!.repairs.length} cells repaired, ${first!.conflicts.length} conflicts and ${first!.warnings.length} warnings, all expected); the import report is in .data/sample-data-report.json.`)
 })
 
 t.test('every frecuencia_calculada the generator broke (manifest.json) is recovered to its true value', { skip: present ? false : 'no sample data' }, async (t) => {
@@ -60,11 +64,8 @@ t.test('production seeds no sample campaigns: demo data has no place in a custom
   const campaigns = () => connection.db.selectFrom('campaigns').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
   const before = await campaigns()
   const said: string[] = []
-  const log = console.log
-  console.log = (message: string) => { said.push(message) }
-  t.teardown(() => { console.log = log })
-  await seed(connection.db, testConfig({ ENV: 'production', DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused' }))
-  console.log = log
+  const log = { info: (message: string) => { said.push(message) }, debug: (message: string) => { said.push(message) } }
+  await seed(connection.db, { log }, testConfig({ ENV: 'production', DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused' }))
   t.same(await campaigns(), before)
   t.match(said, [/^Sample campaigns not seeded: ENV=production\. To load them anyway \(a demo\): npm run import/])
 })
