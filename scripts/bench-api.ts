@@ -168,7 +168,8 @@ try {
   children.push(ceiling.child)
   const app = args.tsx ? await startServer('app', targets.companyId) : await startCompiledApp()
   children.push(app.child)
-  const base = `http://127.0.0.1:${app.ready.port}`
+  // The app's API is under /v2 (the root paths are the old service's v1 contract).
+  const base = `http://127.0.0.1:${app.ready.port}/v2`
   // The TLS-terminating proxy's header: production refuses plain HTTP (src/plugins/https-only.ts).
   const headers = { authorization: `Bearer ${await benchToken(databaseUrl, targets.companyId)}`, 'x-forwarded-proto': 'https' }
   const name = encodeURIComponent(targets.detailName)

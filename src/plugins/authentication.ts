@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import { createSigner, createVerifier } from 'fast-jwt'
+import jwt from '@fastify/jwt'
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, preHandlerHookHandler } from 'fastify'
 import type { Config } from '../config.js'
@@ -9,17 +9,22 @@ export const ROLES = ['viewer', 'admin', 'owner'] as const
 export type Role = typeof ROLES[number]
 
 /** Claims of an access token: sub (user id), cid (company), role, token_use, plus iss/aud/iat/exp/jti set at signing. */
-export type AccessClaims = { sub: string, cid: number, role: Role, token_use: string }
+export type AccessClaims = { sub: string, cid: number, role: Role, token_use: string, jti: string }
 export type AuthUser = { id: number, companyId: number, role: Role }
 
 export const TOKEN_ISSUER = 'campaign-analytics-api'
 export const TOKEN_AUDIENCE = 'campaign-analytics'
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The caller, set by authenticate/requireRole (routes without them never read it). */
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    /** What signAccessToken signs (iss, aud, iat and exp are added from the sign options). */
+    payload: AccessClaims
+    /** request.user, set by authenticate/requireRole (routes without them never read it). */
     user: AuthUser
   }
+}
+
+declare module 'fastify' {
   interface FastifyInstance {
     /** onRequest or preHandler hook: a valid access token is required; sets request.user. */
     authenticate: preHandlerHookHandler
@@ -38,44 +43,54 @@ const unauthorized = () => new HttpProblem(401, 'A valid access token is require
   headers: { 'www-authenticate': 'Bearer realm="campaign-analytics"' }
 })
 
-const BEARER = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/i
+/** The caller of verified claims, if they are an access token's; what signature, issuer, audience and expiry checks say nothing about. */
+function callerOf (claims: AccessClaims): AuthUser | undefined {
+  const user = { id: Number(claims.sub), companyId: Number(claims.cid), role: claims.role }
+  const acceptable = claims.token_use === 'access' && ROLES.includes(user.role) && Number.isSafeInteger(user.id) && Number.isSafeInteger(user.companyId)
+  return acceptable ? user : undefined
+}
 
 /**
- * Access tokens with fast-jwt, the library @fastify/jwt wraps: HS256 pinned on sign and verify;
- * issuer, audience, expiry and every claim required. Used directly because the wrapper merged its
- * options, decoded the token and looked its secret up again on every request, a measured share of
- * a list request's CPU (BENCHMARKS.md, API run 8).
+ * Access tokens through @fastify/jwt (fast-jwt underneath): HS256 pinned on sign and verify;
+ * issuer, audience, expiry and every claim required by the verifier the plugin builds at
+ * registration from the `verify` options (fast-jwt's, passed through).
  */
 async function authenticationPlugin (app: FastifyInstance, { config }: { config: Config }) {
-  const sign = createSigner({ key: config.secretKey, algorithm: 'HS256', iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, expiresIn: config.ACCESS_TOKEN_EXPIRE_MINUTES * 60_000 })
-  const verify = createVerifier({
-    key: config.secretKey,
-    algorithms: ['HS256'],
-    allowedIss: TOKEN_ISSUER,
-    allowedAud: TOKEN_AUDIENCE,
-    requiredClaims: ['sub', 'cid', 'role', 'iss', 'aud', 'iat', 'exp', 'jti', 'token_use'],
-    // A client sends the same token on every request until it expires: fast-jwt keeps verified
-    // tokens (LRU of 1000, keyed by a hash of the token) and never past their exp, so a hit
-    // answers what a full verification would, without the signature check and claim parsing.
-    cache: true
+  await app.register(jwt, {
+    secret: config.secretKey,
+    // @fastify/jwt reads a numeric expiresIn as seconds.
+    sign: { algorithm: 'HS256', iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, expiresIn: config.ACCESS_TOKEN_EXPIRE_MINUTES * 60 },
+    verify: {
+      algorithms: ['HS256'],
+      allowedIss: TOKEN_ISSUER,
+      allowedAud: TOKEN_AUDIENCE,
+      requiredClaims: ['sub', 'cid', 'role', 'iss', 'aud', 'iat', 'exp', 'jti', 'token_use'],
+      // A client sends the same token on every request until it expires: fast-jwt keeps verified
+      // tokens (LRU of 1000, keyed by a hash of the token) and never past their exp, so a hit
+      // answers what a full verification would, without the signature check and claim parsing.
+      cache: true
+    }
   })
 
-  app.decorateRequest('user', null as unknown as AuthUser)
   app.decorate('signAccessToken', (user: AuthUser) =>
-    sign({ sub: String(user.id), cid: user.companyId, role: user.role, token_use: 'access', jti: randomUUID() }))
+    app.jwt.sign({ sub: String(user.id), cid: user.companyId, role: user.role, token_use: 'access', jti: randomUUID() }))
 
-  /** The caller of a valid access token, or a 401 problem. */
+  /**
+   * The caller of the request's access token, or a 401 problem (the same whatever was wrong: a
+   * caller learns nothing about why a token was refused). app.jwt.lookupToken and app.jwt.verify
+   * (README, "API Spec") run the verifier built at registration. Not request.jwtVerify(): it also
+   * decodes the token before verifying it, and runs a promise and a callback waterfall, about
+   * 30 µs of CPU per request together with the async hook it needs (BENCHMARKS.md,
+   * "@fastify/jwt and @fastify/helmet"), a tenth of a list request.
+   */
   function caller (request: FastifyRequest): AuthUser {
-    const token = BEARER.exec(request.headers.authorization ?? '')?.[1]
-    if (token === undefined) throw unauthorized()
-    let claims: AccessClaims
+    let user: AuthUser | undefined
     try {
-      claims = verify(token)
+      user = callerOf(app.jwt.verify<AccessClaims>(app.jwt.lookupToken(request)))
     } catch {
       throw unauthorized()
     }
-    const user = { id: Number(claims.sub), companyId: Number(claims.cid), role: claims.role }
-    if (claims.token_use !== 'access' || !ROLES.includes(user.role) || !Number.isSafeInteger(user.id) || !Number.isSafeInteger(user.companyId)) throw unauthorized()
+    if (user === undefined) throw unauthorized()
     return user
   }
 

@@ -1,29 +1,14 @@
 import fp from 'fastify-plugin'
-import type { IncomingMessage, ServerResponse } from 'node:http'
-import helmet, { type HelmetOptions } from 'helmet'
+import fastifyHelmet from '@fastify/helmet'
+import helmet from 'helmet'
 import cors from '@fastify/cors'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
 
-/**
- * helmet's response headers for a configuration. They depend on the configuration only (no
- * nonces, nothing read from the request), so helmet runs once, against a recorder; every response
- * then gets the same headers without running its twelve middlewares per request (~20 µs each
- * time in a profile of the list).
- */
-function securityHeaders (options: HelmetOptions): Record<string, string> {
-  const headers: Record<string, string> = {}
-  const recorder = {
-    setHeader: (name: string, value: string) => { headers[name.toLowerCase()] = value },
-    removeHeader: (name: string) => { delete headers[name.toLowerCase()] }
-  }
-  helmet(options)({} as IncomingMessage, recorder as unknown as ServerResponse, (error?: unknown) => { if (error) throw error })
-  return headers
-}
-
 /** Security headers and the request id on every response; CORS for the dashboard's exact origins (with credentials for the refresh cookie). */
 async function securityPlugin (app: FastifyInstance, { config }: { config: Config }) {
-  const headers = securityHeaders({
+  // One object for both: @fastify/helmet's types are helmet's CommonJS declarations, this file imports its ESM ones.
+  const options = {
     // The Swagger UI at /docs loads its own inline scripts and styles; the API itself serves only JSON.
     contentSecurityPolicy: {
       directives: {
@@ -38,11 +23,20 @@ async function securityPlugin (app: FastifyInstance, { config }: { config: Confi
       }
     },
     strictTransportSecurity: config.isProduction ? { maxAge: 31536000, includeSubDomains: true } : false,
-    crossOriginResourcePolicy: { policy: 'same-site' }
-  })
+    crossOriginResourcePolicy: { policy: 'same-site' as const }
+  }
+  // Registered with these options, so reply.helmet() and a route's own `helmet` option (which
+  // @fastify/helmet merges over them) work as its README says. Not global: its global onRequest
+  // hook calls helmet(options) for every request, building helmet's twelve middlewares again each
+  // time, about 30 µs of CPU per request (BENCHMARKS.md, "@fastify/jwt and @fastify/helmet").
+  await app.register(fastifyHelmet, { ...options, global: false })
+  // What that hook does, with the middleware built once: the options are fixed at start-up (no
+  // nonces), so every request gets the same headers. Remove once the plugin caches its middleware.
+  const securityHeaders = helmet(options)
   app.addHook('onRequest', (request, reply, done) => {
-    reply.headers(headers).header('x-request-id', request.id)
-    done()
+    reply.header('x-request-id', request.id)
+    // helmet 8 throws rather than passing an error on; its callback always comes without one.
+    securityHeaders(request.raw, reply.raw, () => done())
   })
   const allowed = new Set(config.frontendOrigins)
   await app.register(cors, {
