@@ -74,3 +74,8 @@ export const NoContent = Type.Null({ description: 'No content' })
 
 /** The security requirement of protected routes: a bearer JWT (the access token of POST /v2/auth/token). */
 export const BEARER_SECURITY: Array<Record<string, string[]>> = [{ bearerAuth: [] }]
+/**
+ * Public routes (health, login, registration; refresh and logout, whose credential is the httpOnly
+ * refresh cookie the browser sends, not a header a client sets): `security: []` says so in the document.
+ */
+export const NO_SECURITY: Array<Record<string, string[]>> = []

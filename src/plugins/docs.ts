@@ -22,6 +22,8 @@ async function docsPlugin (app: FastifyInstance) {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
+      // Relative: the API is on the origin that serves this document (any deployment, any port).
+      servers: [{ url: '/', description: 'The server this document is served from' }],
       info: {
         title: 'Campaign Analytics API',
         version: '1.0.0',

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from '../../config.js'
 import { HttpProblem } from '../../errors.js'
 import { FormLoginBody, JsonLoginBody, TokenResponse } from '../../../schemas/auth.js'
-import { NoContent, problemResponses } from '../../../schemas/common.js'
+import { NO_SECURITY as security, NoContent, problemResponses } from '../../../schemas/common.js'
 import { csrfGuard } from './csrf.js'
 import { normaliseEmail } from './service.js'
 import { ACCOUNT_FAILURE_LIMIT, type SessionHandlers } from './session-handlers.js'
@@ -38,6 +38,7 @@ export default async function tokenRoutes (fastify: FastifyInstance, { config, h
     preValidation: normaliseLoginBody,
     schema: {
       tags: ['auth'],
+      security,
       summary: 'Log in: an access token, and the refresh token in an httpOnly cookie',
       description: 'JSON `{email, password}` or the OAuth2 password form (`username`, `password`) that the Authorize button sends. ' +
         `The ${ACCOUNT_FAILURE_LIMIT + 1}th failed login within 15 minutes for one email answers 429.`,
@@ -51,6 +52,7 @@ export default async function tokenRoutes (fastify: FastifyInstance, { config, h
     onRequest: guard,
     schema: {
       tags: ['auth'],
+      security,
       summary: 'Rotate the refresh cookie and get a new access token',
       description: 'Needs an allowed Origin or X-Requested-With. Presenting an already-rotated token revokes its whole family, ' +
         'except within REFRESH_REUSE_GRACE_SECONDS of its rotation (another tab refreshing at the same time), which gets a session of the same family.',
@@ -62,6 +64,7 @@ export default async function tokenRoutes (fastify: FastifyInstance, { config, h
     onRequest: guard,
     schema: {
       tags: ['auth'],
+      security,
       summary: 'Revoke the refresh cookie\'s session and clear the cookie',
       description: 'Answers 204 with or without a cookie. Needs an allowed Origin or X-Requested-With.',
       response: { 204: NoContent, ...problemResponses(403) }

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from '../../config.js'
 import { ChangePasswordBody, CreateUserBody, type CreateUserInput, RegisterBody, UpdateUserBody, User, UserList, UserParams } from '../../../schemas/auth.js'
-import { BEARER_SECURITY as bearer, NoContent, problemResponses } from '../../../schemas/common.js'
+import { BEARER_SECURITY as bearer, NO_SECURITY, NoContent, problemResponses } from '../../../schemas/common.js'
 import { refreshCookie } from './cookie.js'
 import * as service from './service.js'
 
@@ -20,6 +20,7 @@ export default async function userRoutes (fastify: FastifyInstance, { config }: 
     preValidation: normaliseEmailField,
     schema: {
       tags: ['auth'],
+      security: NO_SECURITY,
       summary: 'Create a company and its owner',
       description: 'The company is named after the email when company_name is omitted. A taken email or company name answers 409.',
       body: RegisterBody,

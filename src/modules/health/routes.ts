@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { NO_SECURITY } from '../../../schemas/common.js'
 import { HealthStatus } from '../../../schemas/health.js'
 
 /** Resolves false when the database (and its read replica, if any) does not answer within `timeoutMs`: health never hangs. */
@@ -22,6 +23,7 @@ export default async function healthRoutes (fastify: FastifyInstance, { timeoutM
   app.get('/health', {
     schema: {
       tags: ['health'],
+      security: NO_SECURITY,
       summary: 'Readiness: the database answers',
       response: { 200: { ...HealthStatus, description: 'The database answers' }, 503: { ...HealthStatus, description: 'The database does not answer in time, or the process is closing' } }
     }
@@ -31,6 +33,6 @@ export default async function healthRoutes (fastify: FastifyInstance, { timeoutM
   })
 
   app.get('/health/live', {
-    schema: { tags: ['health'], summary: 'Liveness: the process answers (no database access)', response: { 200: { ...HealthStatus, description: 'The process serves requests' } } }
+    schema: { tags: ['health'], security: NO_SECURITY, summary: 'Liveness: the process answers (no database access)', response: { 200: { ...HealthStatus, description: 'The process serves requests' } } }
   }, async () => ({ status: 'ok' as const }))
 }
