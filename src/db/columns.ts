@@ -64,7 +64,11 @@ export const DATABASE_COLUMNS = {
     mujeres: SHARE,
     hourly_vehicle_count: 'ARRAY',
     created_at: 'timestamp with time zone',
-    updated_at: 'timestamp with time zone'
+    updated_at: 'timestamp with time zone',
+    sites_count: 'integer',
+    periods_count: 'integer',
+    zms: 'ARRAY',
+    estados: 'ARRAY'
   },
   campaign_periods: {
     company_id: 'bigint', campaign_id: 'bigint', period: 'text', impactos_periodo_personas: 'numeric', impactos_periodo_vehiculos: 'numeric'

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs'
 import pg from 'pg'
 import { Kysely, PostgresDialect } from 'kysely'
 import { PGlite } from '@electric-sql/pglite'
+import { btree_gin as btreeGin } from '@electric-sql/pglite/contrib/btree_gin'
 import { pg_trgm as pgTrgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { createPgConfig } from '@electric-sql/pglite/node-postgres'
 import lockfile from 'proper-lockfile'
@@ -29,7 +30,8 @@ export type DatabaseConnection = {
 
 export type DatabaseOptions = Pick<Config, 'DATABASE_URL' | 'DATABASE_READ_URL' | 'TESTING' | 'PGLITE_DATA_DIR' | 'DB_POOL_MAX' | 'DB_CONNECTION_TIMEOUT_MS' | 'DB_STATEMENT_TIMEOUT_MS'>
 
-export const PGLITE_EXTENSIONS = { pg_trgm: pgTrgm }
+// The extensions the migrations create: pg_trgm (name search), btree_gin (campaigns' zone and state index).
+export const PGLITE_EXTENSIONS = { pg_trgm: pgTrgm, btree_gin: btreeGin }
 
 /** One SQL dialect, two engines: a pg Pool on a PostgreSQL server, or on PGlite through its node-postgres adapter. */
 export async function connectDatabase (options: DatabaseOptions, embedded?: PGlite): Promise<DatabaseConnection> {

@@ -77,6 +77,13 @@ export interface CampaignsTable {
   hourly_vehicle_count: Array<number | null> | null
   created_at: Generated<Timestamp>
   updated_at: Generated<Timestamp>
+  /** Distinct sites with facts; kept by the database's triggers (db/migrations/0004_campaign_figures.ts). */
+  sites_count: Generated<number>
+  /** Rows in campaign_periods; kept like sites_count. */
+  periods_count: Generated<number>
+  /** The distinct metro zones and states of the campaign's sites with facts, sorted; kept like sites_count. */
+  zms: ColumnType<string[], string[] | undefined, string[]>
+  estados: ColumnType<string[], string[] | undefined, string[]>
 }
 
 export interface CampaignPeriodsTable {

@@ -69,27 +69,20 @@ export function listSegments (sort: Sort, after?: CursorPosition): Segment[] {
   return after.key !== null ? [values] : [nulls, values]
 }
 
-/** The campaigns of one segment with their counts; the counts run for the page's rows only. */
+/** The campaigns of one segment with their counts, read from the campaign's row: the page is the index scan and nothing more. */
 export function segmentQuery (db: Db, companyId: number, filters: CampaignFilters, segment: Segment, limit: number) {
-  let page = selectCampaign(db.selectFrom('campaigns as c'))
+  let page = selectCampaign(db.selectFrom('campaigns as c')).select(campaignCounts)
     .where((eb) => eb.and([...filterConditions(eb, companyId, filters), segment.where(eb)]))
   for (const { column, desc } of segment.order) page = page.orderBy(`c.${column}`, desc ? 'desc' : 'asc')
-  let query = db.selectFrom(page.limit(limit).as('c')).selectAll('c').select(campaignCounts)
-  for (const { column, desc } of segment.order) query = query.orderBy(`c.${column}`, desc ? 'desc' : 'asc')
-  return query
+  return page.limit(limit)
 }
 
 /**
- * The item's sites_count and periods_count for the campaign rows aliased `c` (the table, or a page
- * of it): correlated subqueries, so they run for the selected rows only.
+ * The item's sites_count and periods_count: kept on the campaign's row by the database, in the
+ * transaction of every write of its facts and periods (db/migrations/0004_campaign_figures.ts).
  */
-export function campaignCounts (eb: ExpressionBuilder<Database & { c: { company_id: number, id: number } }, 'c'>) {
-  return [
-    eb.selectFrom('campaign_site_periods as f').select((e) => e.fn.count<number>('f.site_id').distinct().as('n'))
-      .whereRef('f.company_id', '=', 'c.company_id').whereRef('f.campaign_id', '=', 'c.id').as('sites_count'),
-    eb.selectFrom('campaign_periods as cp').select((e) => e.fn.countAll<number>().as('n'))
-      .whereRef('cp.company_id', '=', 'c.company_id').whereRef('cp.campaign_id', '=', 'c.id').as('periods_count')
-  ]
+export function campaignCounts (eb: ExpressionBuilder<Database & { c: Database['campaigns'] }, 'c'>) {
+  return [eb.ref('c.sites_count').as('sites_count'), eb.ref('c.periods_count').as('periods_count')]
 }
 
 export type ListedCampaign = Awaited<ReturnType<ReturnType<typeof segmentQuery>['execute']>>[number]
