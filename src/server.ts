@@ -2,12 +2,14 @@
 import './node-version.js'
 import { Server as NetServer } from 'node:net'
 import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { setTimeout } from 'node:timers/promises'
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, loadProcessConfig, type Config } from './config.js'
 import { EmbeddedDatabaseLockedError } from './db/engine.js'
 import { MigrationError } from './db/migrator.js'
+import { DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD } from './modules/auth/default-owner.js'
 import { isDatabaseUnavailable } from './plugins/errors.js'
 
 function loadConfigOrExit (): Config {
@@ -71,4 +73,12 @@ try {
   app.log.fatal({ err: error }, 'could not listen')
   await app.close()
   process.exit(1)
+}
+
+// Where a newcomer goes next: the interactive documentation, and the login the seed created.
+if (config.ENV === 'development') {
+  const { port } = app.server.address() as AddressInfo
+  const host = ['0.0.0.0', '::'].includes(config.HOST) ? 'localhost' : config.HOST
+  const login = `${config.ADMIN_EMAIL ?? DEV_ADMIN_EMAIL} / ${config.ADMIN_PASSWORD === undefined ? DEV_ADMIN_PASSWORD : '(your ADMIN_PASSWORD)'}`
+  app.log.info(`API documentation: http://${host.includes(':') ? `[${host}]` : host}:${port}/docs (development login: ${login})`)
 }

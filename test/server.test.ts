@@ -50,6 +50,7 @@ for (const [how, command] of [['the server', undefined], ['`npm start`, signalle
     t.ok(Date.now() - signalled < 10_000, `exited ${Date.now() - signalled} ms after SIGTERM`)
     await new Promise((resolve) => setTimeout(resolve, 200))
     t.match(output(), /shutting down[\s\S]*database pool closed/, 'the server itself shut down')
+    t.match(output(), `API documentation: http://127.0.0.1:${port}/docs (development login: admin@example.com / dev-only-admin-password)`, 'it said where to go next')
     await t.rejects(fetch(`http://127.0.0.1:${port}/health/live`), 'no longer accepts connections')
   })
 }
