@@ -42,10 +42,10 @@ async function securityPlugin (app: FastifyInstance, { config }: { config: Confi
   await app.register(cors, {
     origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
     credentials: true,
-    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     // X-Request-Id: the dashboard may send its own, to join its logs with ours (app.ts keeps a sane one).
     allowedHeaders: ['Authorization', 'Content-Type', 'X-Requested-With', 'If-None-Match', 'X-Request-Id'],
-    exposedHeaders: ['Link', 'ETag', 'Retry-After', 'X-Request-Id'],
+    exposedHeaders: ['Link', 'ETag', 'Retry-After', 'X-Request-Id', 'Deprecation', 'Sunset'],
     maxAge: 600,
     // An OPTIONS without Access-Control-Request-Method got a text/plain 400, the one 4xx that was
     // not a problem document; answered as a preflight instead (nothing is read or written).

@@ -45,6 +45,26 @@ export function claimToken (db: Db, tokenHash: string): Promise<RefreshTokenRow 
     .executeTakeFirst()
 }
 
+/** A token rotated this often within the grace window is not another tab any more: past it, a replay. */
+export const GRACE_CHILDREN_MAX = 4
+
+/**
+ * The presented token, locked, if it was rotated less than `seconds` ago (the database's clock),
+ * its family is alive and it has fewer than GRACE_CHILDREN_MAX children: a second tab's refresh.
+ */
+export function lockGraceParent (db: Db, tokenHash: string, seconds: number): Promise<RefreshTokenRow | undefined> | undefined {
+  if (seconds <= 0) return undefined
+  return db.selectFrom('refresh_tokens as t').selectAll('t')
+    .where('t.token_hash', '=', tokenHash)
+    .where('t.used_at', '>', sql<Date>`now() - make_interval(secs => ${seconds})`)
+    .where('t.revoked_at', 'is', null)
+    .where('t.family_expires_at', '>', sql<Date>`now()`)
+    // Through the family's index: a family holds a few tokens.
+    .where((eb) => eb(eb.selectFrom('refresh_tokens as c').select((c) => c.fn.countAll<number>().as('n')).whereRef('c.family_id', '=', 't.family_id').whereRef('c.parent_id', '=', 't.id'), '<', GRACE_CHILDREN_MAX))
+    .forUpdate('t')
+    .executeTakeFirst()
+}
+
 export function findToken (db: Db, tokenHash: string): Promise<RefreshTokenRow | undefined> {
   return db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst()
 }

@@ -9,7 +9,7 @@ import * as tokens from './refresh-repository.js'
 import { lockUser } from './repository.js'
 import { hashRefreshToken, looksLikeRefreshToken, newRefreshToken } from './tokens.js'
 
-export type SessionSettings = Pick<Config, 'REFRESH_TOKEN_EXPIRE_DAYS' | 'REFRESH_FAMILY_MAX_DAYS'>
+export type SessionSettings = Pick<Config, 'REFRESH_TOKEN_EXPIRE_DAYS' | 'REFRESH_FAMILY_MAX_DAYS' | 'REFRESH_REUSE_GRACE_SECONDS'>
 export type IssuedRefreshToken = { token: string, expiresAt: Date }
 export type RotatedSession = IssuedRefreshToken & { user: AuthUser }
 
@@ -30,7 +30,12 @@ export async function startSession (db: Kysely<Database>, settings: SessionSetti
 
 /**
  * Rotation (RFC 9700 §4.14.2): the presented token is claimed atomically and replaced by a child.
- * A token that exists but was already used is a replay: the whole family is revoked.
+ * A token that exists but was already used is a replay, and the whole family is revoked, unless
+ * it was rotated less than REFRESH_REUSE_GRACE_SECONDS ago: that is a second tab refreshing with
+ * the same cookie at the same time, and it gets a sibling (another child of the same token, in
+ * the same family), so both tabs keep a working session. The plaintext of the first child is
+ * never stored, so it cannot be handed out again; a sibling is as good, and revoking the family
+ * still ends both. After the window a replay revokes the family as before.
  */
 export async function rotateSession (db: Kysely<Database>, settings: SessionSettings, presented: unknown): Promise<RotatedSession> {
   if (!looksLikeRefreshToken(presented)) throw invalidRefresh()
@@ -38,21 +43,21 @@ export async function rotateSession (db: Kysely<Database>, settings: SessionSett
   const outcome = await db.transaction().execute(async (trx) => {
     const known = await tokens.findToken(trx, tokenHash)
     if (!known) return { kind: 'invalid' } as const
-    if (isReplay(known)) return { kind: 'reuse', token: known } as const
     // Shared: rotations of a user's other sessions go on; revocations wait for this one (lockUser).
     const user = await lockUser(trx, known.user_id, 'share')
-    const claimed = await tokens.claimToken(trx, tokenHash)
-    if (!claimed) {
-      // Claimed by a request running alongside: the same token presented twice.
-      const now = await tokens.findToken(trx, tokenHash)
+    // Claimed here, or by a request running alongside with the same token (then it is used now).
+    const parent = (isReplay(known) ? undefined : await tokens.claimToken(trx, tokenHash)) ??
+      await tokens.lockGraceParent(trx, tokenHash, settings.REFRESH_REUSE_GRACE_SECONDS)
+    if (!parent) {
+      const now = isReplay(known) ? known : await tokens.findToken(trx, tokenHash)
       return now && isReplay(now) ? { kind: 'reuse', token: now } as const : { kind: 'invalid' } as const
     }
     if (!user?.is_active) {
-      await tokens.revokeFamily(trx, claimed.family_id)
+      await tokens.revokeFamily(trx, parent.family_id)
       return { kind: 'invalid' } as const
     }
     const token = newRefreshToken()
-    const child = await tokens.insertChildToken(trx, claimed, hashRefreshToken(token), settings.REFRESH_TOKEN_EXPIRE_DAYS)
+    const child = await tokens.insertChildToken(trx, parent, hashRefreshToken(token), settings.REFRESH_TOKEN_EXPIRE_DAYS)
     return { kind: 'rotated', session: { token, expiresAt: new Date(child.expires_at), user: { id: user.id, companyId: user.company_id, role: user.role } } } as const
   })
   if (outcome.kind === 'reuse') {
