@@ -42,6 +42,8 @@ export const EnvSchema = Type.Object({
   LOGIN_RATE_LIMIT_PER_IP: Type.Integer({ minimum: 1, default: 100 }),
   TRUST_PROXY: Type.Optional(Type.String()),
   METRICS_TOKEN: Type.Optional(Type.String()),
+  /** Serve /metrics without a token in production (only where nobody else can reach it); without either it is closed there. */
+  METRICS_PUBLIC: Type.Boolean({ default: false }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1048576 }),
   UPLOAD_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 50 * 1048576 }),
   // The day the v1 (root) contract stops being served, announced in its Sunset header.

@@ -37,12 +37,26 @@ function bearerGuard (token: string) {
   }
 }
 
+/** Production without METRICS_TOKEN: the endpoint answers, but only to say how to open it (it names the Node version and every route's traffic). */
+async function closedInProduction () {
+  throw new HttpProblem(403, 'GET /metrics is closed in production without METRICS_TOKEN: set METRICS_TOKEN and scrape with "Authorization: Bearer <METRICS_TOKEN>", or set METRICS_PUBLIC=true where only the scraper can reach the service.')
+}
+
+/** Who may scrape: the bearer of METRICS_TOKEN when it is set; anyone outside production or with METRICS_PUBLIC; nobody else. */
+function scrapeGuard (config: Config) {
+  if (config.METRICS_TOKEN) return bearerGuard(config.METRICS_TOKEN)
+  if (config.isProduction && !config.METRICS_PUBLIC) return closedInProduction
+  return undefined
+}
+
 /**
  * Prometheus exposition at GET /metrics: process metrics, a request-duration histogram by
  * method, route pattern and status, DB pool gauges and the service's counters.
  * Registered before the route modules: fastify-metrics learns the routes to time in onRoute.
  */
 async function metricsPlugin (app: FastifyInstance, { config }: { config: Config }) {
+  const guard = scrapeGuard(config)
+  if (guard === closedInProduction) app.log.warn('METRICS_TOKEN is not set: GET /metrics answers 403 in production (set METRICS_TOKEN, or METRICS_PUBLIC=true on a private network)')
   await app.register(metrics.default, {
     // Tests build many apps in one process; each build starts from an empty global registry.
     clearRegisterOnInit: true,
@@ -52,7 +66,7 @@ async function metricsPlugin (app: FastifyInstance, { config }: { config: Config
       method: 'GET',
       schema: { hide: true },
       logLevel: 'warn',
-      ...(config.METRICS_TOKEN ? { onRequest: bearerGuard(config.METRICS_TOKEN) } : {}),
+      ...(guard ? { onRequest: guard } : {}),
       handler: async () => {} // replaced by fastify-metrics with the exposition handler
     },
     routeMetrics: {

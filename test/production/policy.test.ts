@@ -5,6 +5,7 @@ import { ROOT, TEST_DATABASE_URL } from '../support/database.js'
 
 const DASHBOARD = 'https://dashboard.example.com'
 const HSTS = 'max-age=31536000; includeSubDomains'
+const METRICS_TOKEN = 'scrape-token-0123456789'
 
 /** The app as production builds it: ENV=production config, on the suite's test database. */
 async function productionApp (t: Parameters<typeof buildTestApp>[0], variables: Record<string, string> = {}) {
@@ -15,6 +16,7 @@ async function productionApp (t: Parameters<typeof buildTestApp>[0], variables: 
     // Production refuses to load without a server URL; on PGlite the connection above is used instead.
     DATABASE_URL: TEST_DATABASE_URL ?? 'postgres://unused@127.0.0.1:1/unused',
     TRUST_PROXY: '127.0.0.1',
+    METRICS_TOKEN,
     ...variables
   }, { connection })
 }
@@ -51,7 +53,8 @@ t.test('HTTPS requests are served, and every response carries HSTS', async (t) =
   const missing = await app.inject({ url: '/no-such-route', headers: viaProxy('https') })
   t.equal(missing.statusCode, 404)
   t.equal(missing.headers['strict-transport-security'], HSTS, 'problems too')
-  t.equal((await app.inject({ url: '/metrics', headers: viaProxy('https') })).statusCode, 200)
+  // Production closes /metrics without METRICS_TOKEN (test/abuse/metrics-token.test.ts); with it, the bearer passes over HTTPS.
+  t.equal((await app.inject({ url: '/metrics', headers: viaProxy('https', { authorization: `Bearer ${METRICS_TOKEN}` }) })).statusCode, 200)
 })
 
 t.test('the docs page asks the browser to upgrade its requests to HTTPS in production only', async (t) => {
