@@ -5,6 +5,7 @@ import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
 import type { DatabaseConnection } from './db/engine.js'
 import { loggerOptions } from './logger.js'
+import { trustProxyOption } from './trust-proxy.js'
 import errors from './plugins/errors.js'
 import commonProblems from './plugins/common-problems.js'
 import jsonBody from './plugins/json-body.js'
@@ -48,7 +49,7 @@ export function serverOptions (config: Config, options: BuildOptions = {}): Fast
       const given = req.headers['x-request-id']
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
-    trustProxy: parseTrustProxy(config.TRUST_PROXY),
+    trustProxy: trustProxyOption(config.TRUST_PROXY),
     schemaController,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     // The router rejects a malformed URL or an over-long path parameter before any hook or error
@@ -76,13 +77,6 @@ export function serverOptions (config: Config, options: BuildOptions = {}): Fast
     requestTimeout: 120_000,
     keepAliveTimeout: 72_000
   }
-}
-
-/** TRUST_PROXY holds addresses or CIDRs; a bare number would trust nothing in current Fastify, so it is refused in config. */
-function parseTrustProxy (value: string | undefined): string[] | boolean {
-  if (!value) return false
-  if (value === 'true') return true
-  return value.split(',').map((v) => v.trim()).filter(Boolean)
 }
 
 /** Builds the whole application without listening: production's server.ts and every test call this. */

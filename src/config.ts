@@ -1,6 +1,6 @@
-import { isIP } from 'node:net'
 import { envSchema } from 'env-schema'
 import { Type, type Static } from '@sinclair/typebox'
+import { trustProxyProblem } from './trust-proxy.js'
 
 /**
  * The one place that reads the environment. Names of the old service are kept
@@ -147,7 +147,7 @@ export function loadConfig (source: NodeJS.ProcessEnv | Record<string, string | 
     env.DATABASE_READ_URL && !env.DATABASE_URL && 'DATABASE_READ_URL is a read replica of DATABASE_URL\'s server: set DATABASE_URL too (the embedded database has no replicas).'
   ].filter((problem): problem is string => Boolean(problem))
   if (databaseProblems.length > 0) throw new ConfigError(databaseProblems)
-  const trustProblem = trustProxyProblem(env.TRUST_PROXY)
+  const trustProblem = trustProxyProblem(env.TRUST_PROXY, isProduction)
   if (trustProblem) throw new ConfigError([trustProblem])
   return {
     ...env,
@@ -156,28 +156,6 @@ export function loadConfig (source: NodeJS.ProcessEnv | Record<string, string | 
     secretKeyFromEnv: Boolean(env.SECRET_KEY),
     secretKey: env.SECRET_KEY ?? randomDevelopmentSecret()
   }
-}
-
-const TRUST_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal'])
-
-/** TRUST_PROXY: `true`, or addresses/CIDRs/proxy-addr keywords. A bare hop count trusts nothing in current Fastify, so it is refused. */
-function trustProxyProblem (value: string | undefined): string | undefined {
-  if (value === undefined || value === 'true') return undefined
-  if (/^\d+$/.test(value.trim())) {
-    return `TRUST_PROXY=${value} is a hop count, which current Fastify treats as trusting nobody (HTTPS detection and client IPs would silently break): list the proxy's addresses or CIDRs (e.g. 10.0.0.0/8,127.0.0.1), or use "true" when only the proxy can reach the service.`
-  }
-  const bad = value.split(',').map((v) => v.trim()).filter((v) => v && !TRUST_KEYWORDS.has(v) && !isAddressOrCidr(v))
-  if (bad.length > 0) return `TRUST_PROXY has entries that are not addresses or CIDRs: ${bad.join(', ')} (allowed: IPs, CIDRs, loopback, linklocal, uniquelocal, or "true").`
-  return undefined
-}
-
-function isAddressOrCidr (value: string): boolean {
-  const [address, prefix, ...rest] = value.split('/')
-  const family = isIP(address)
-  if (family === 0 || rest.length > 0) return false
-  if (prefix === undefined) return true
-  const bits = Number(prefix)
-  return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128)
 }
 
 const BOOLEAN_KEYS = Object.entries(EnvSchema.properties)
