@@ -5,6 +5,7 @@
  */
 import path from 'node:path'
 import { exitWithUsageError, integerOption, readCommandLine } from '../src/cli/command-line.js'
+import { progress } from '../src/cli/progress.js'
 import { generate, type GeneratorOptions, type Range } from './sample-data/generate.js'
 
 const HELP = `Usage: npm run generate:data -- [options]
@@ -68,21 +69,18 @@ const options: GeneratorOptions = {
 
 const out = path.resolve(values.out)
 const started = performance.now()
-const tty = process.stderr.isTTY
-let lastDraw = 0
+const { show, clear } = progress()
 const summary = await generate(options, out, (campaigns, rows) => {
-  if (!tty || performance.now() - lastDraw < 250) return
-  lastDraw = performance.now()
   const target = siteRows > 0 ? ` / ${siteRows.toLocaleString('en')} site rows` : ` / ${options.campaigns.toLocaleString('en')} campaigns`
-  process.stderr.write(`\r  ${campaigns.toLocaleString('en')} campaigns, ${rows.toLocaleString('en')} site rows${target}   `)
+  show(`  ${campaigns.toLocaleString('en')} campaigns, ${rows.toLocaleString('en')} site rows${target}`)
 }).catch((error: NodeJS.ErrnoException) => {
-  if (tty) process.stderr.write('\r\x1b[K')
+  clear()
   // The folder cannot be made or written (a file of that name, no permission, a full disk).
   if (typeof error.code !== 'string') throw error
   console.error(`--out ${values.out}: ${error.message}. Choose a folder that can be created or written.`)
   process.exit(1)
 })
-if (tty) process.stderr.write('\r\x1b[K')
+clear()
 
 const seconds = (performance.now() - started) / 1000
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`

@@ -8,6 +8,7 @@ import { ConfigError, loadProcessConfig } from '../config.js'
 import { connectDatabase } from '../db/engine.js'
 import { migrateToLatest } from '../db/migrator.js'
 import { exitWithUsageError, readCommandLine } from './command-line.js'
+import { progress } from './progress.js'
 import { NOT_MIGRATED } from './with-database.js'
 import { companyExists } from '../modules/companies/repository.js'
 import { FILE_NAMES, ImportFileError, importCampaignFiles, summarise, type FileKind } from '../modules/imports/index.js'
@@ -69,8 +70,7 @@ if (values.report) {
   await access(folder, constants.W_OK).catch(() => exitWithUsageError(`--report ${values.report}: cannot write into ${folder} (does the folder exist?).`))
 }
 
-const tty = process.stderr.isTTY
-const show = (text: string) => { if (tty) process.stderr.write(`\r\x1b[K${text}`) }
+const { show, clear } = progress()
 
 try {
   const connection = await connectDatabase(loadProcessConfig())
@@ -85,7 +85,7 @@ try {
       conflictPolicy: policy,
       onProgress: (p) => show(p.file === 'merge' ? 'storing…' : `${p.file}: ${p.rowsRead.toLocaleString('en')} rows${p.done ? ' read' : '…'}`)
     })
-    show('')
+    clear()
     if (!existed && report.committed) console.log(`Created company "${values.company}" (id ${report.companyId}).`)
     console.log(summarise(report))
     const rejected = Object.values(report.files).some((s) => s.rowsRejected > 0)
@@ -104,7 +104,7 @@ try {
     await connection.close()
   }
 } catch (error) {
-  show('')
+  clear()
   if (error instanceof ConfigError) fail(error.message)
   if (error instanceof ImportFileError) fail(`Import failed, nothing was stored: ${error.message}`)
   const code = (error as NodeJS.ErrnoException).code
