@@ -47,7 +47,15 @@ export const EnvSchema = Type.Object({
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1048576 }),
   UPLOAD_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 50 * 1048576 }),
   // The day the v1 (root) contract stops being served, announced in its Sunset header.
-  LEGACY_SUNSET: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }))
+  LEGACY_SUNSET: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' })),
+
+  // Abuse resistance (docs/security.md): what one tenant or caller may take of this instance.
+  /** Imports running at once in this instance, each on one pool connection (keep it below DB_POOL_MAX); one more answers 503 at once. */
+  IMPORT_CONCURRENCY: Type.Integer({ minimum: 1, default: 2 }),
+  /** Heavy reads (the overview, the campaign summaries) that one company runs at once in this instance, */
+  HEAVY_CONCURRENCY_PER_COMPANY: Type.Integer({ minimum: 1, default: 2 }),
+  /** and how many more of its requests may wait for them; one more answers 429 at once. */
+  HEAVY_QUEUE_PER_COMPANY: Type.Integer({ minimum: 0, default: 8 })
 })
 
 export type Env = Static<typeof EnvSchema>

@@ -11,6 +11,8 @@ export default async function analyticsRoutes (fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   addEtags(app)
   const problems = problemResponses(...COMMON_PROBLEMS, 401, 404)
+  // Each company runs a few of these at once (a 429 past its queue): one tenant's burst must not take every connection.
+  const heavy = app.fairShare.heavyRead
 
   app.get('/campaigns/:name/summary', {
     onRequest: app.authenticate,
@@ -22,7 +24,7 @@ export default async function analyticsRoutes (fastify: FastifyInstance) {
       headers: ConditionalHeaders,
       response: { 200: { ...CampaignSummary, description: 'The campaign\'s audience summary' }, 304: NotModified, ...problems }
     }
-  }, async (request) => service.campaignSummary(app.readDb, request.user.companyId, request.params.name))
+  }, async (request) => heavy(request.user.companyId, (db) => service.campaignSummary(db, request.user.companyId, request.params.name)))
 
   app.get('/campaigns/:name/periods/summary', {
     onRequest: app.authenticate,
@@ -34,7 +36,7 @@ export default async function analyticsRoutes (fastify: FastifyInstance) {
       headers: ConditionalHeaders,
       response: { 200: { ...PeriodsSummary, description: 'Impacts per period' }, 304: NotModified, ...problems }
     }
-  }, async (request) => service.periodsSummary(app.readDb, request.user.companyId, request.params.name))
+  }, async (request) => heavy(request.user.companyId, (db) => service.periodsSummary(db, request.user.companyId, request.params.name)))
 
   app.get('/campaigns/:name/sites/summary', {
     onRequest: app.authenticate,
@@ -46,7 +48,7 @@ export default async function analyticsRoutes (fastify: FastifyInstance) {
       headers: ConditionalHeaders,
       response: { 200: { ...SitesSummary, description: 'Breakdowns of the campaign\'s sites' }, 304: NotModified, ...problems }
     }
-  }, async (request) => service.sitesSummary(app.readDb, request.user.companyId, request.params.name))
+  }, async (request) => heavy(request.user.companyId, (db) => service.sitesSummary(db, request.user.companyId, request.params.name)))
 
   app.get('/analytics/overview', {
     onRequest: app.authenticate,
@@ -58,5 +60,5 @@ export default async function analyticsRoutes (fastify: FastifyInstance) {
       headers: ConditionalHeaders,
       response: { 200: { ...Overview, description: 'Your company\'s campaigns aggregated' }, 304: NotModified, ...problemResponses(...COMMON_PROBLEMS, 401) }
     }
-  }, async (request) => service.overview(app.readDb, request.user.companyId, request.query))
+  }, async (request) => heavy(request.user.companyId, (db) => service.overview(db, request.user.companyId, request.query)))
 }

@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises'
 import type { ConflictPolicy, ImportReport } from '../../../schemas/imports.js'
 import type { Kysely } from 'kysely'
 import type { DatabaseConnection } from '../../db/engine.js'
@@ -8,7 +9,7 @@ import type { CsvSource } from './csv.js'
 import { countValid, createStaging, findSiteConflicts, mergeIntoFinal, rejectedSiteRows } from './merge.js'
 import { PERIOD_STAGING, readPeriods } from './periods-file.js'
 import { ReportBuilder } from './report.js'
-import { openSession, StagingWriter } from './session.js'
+import { openSession, StagingWriter, type ImportSession } from './session.js'
 import { readSites, SITE_STAGING } from './sites-file.js'
 import { publishRowOutcomes } from './row-metrics.js'
 import { keptVersion } from './versions.js'
@@ -49,18 +50,10 @@ export async function importCampaignFiles (connection: DatabaseConnection | Kyse
   const progress = (file: FileKind) => (rowsRead: number) => {
     if (rowsRead % PROGRESS_EVERY === 0) options.onProgress?.({ file, rowsRead, done: false })
   }
-  const session = await openSession(connection)
-  let open = false
+  const { session, companyId } = await lockedSession(connection, options)
+  let open = true
   try {
-    await session.query('begin')
-    open = true
-    // A large import runs longer than the pool's per-statement limit, which guards API requests;
-    // so does waiting for another import (its lock, or the company it is creating).
-    await session.query('set local statement_timeout = 0')
-    const companyId = options.companyId ?? (await findOrCreateCompanyWith(session.query, options.companyName)).id
     const report = new ReportBuilder(companyId, sources, { partial, conflictPolicy: policy }, options.reportLimit)
-    // Two imports into one company at once would interleave their upserts: the second waits.
-    await session.query('select pg_advisory_xact_lock(727, $1::integer)', [companyId])
     // The set-based merge sorts and hashes whole staging tables: in memory rather than on disk.
     await session.query("set local work_mem = '256MB'")
     await createStaging(session)
@@ -108,6 +101,39 @@ export async function importCampaignFiles (connection: DatabaseConnection | Kyse
   } finally {
     if (open) await session.query('rollback').catch(() => {})
     session.release()
+  }
+}
+
+const LOCK_RETRY_FIRST_MS = 100
+const LOCK_RETRY_MAX_MS = 2_000
+
+/**
+ * The import's session, in its transaction, holding the company's advisory lock: two imports into
+ * one company at once would interleave their upserts, so the second waits. It waits holding no
+ * connection: while another import holds the lock, the transaction is rolled back and the client
+ * returned to the pool, and the lock is tried again later (waiting on the lock with a client in
+ * hand let one tenant's queued imports take the whole pool from every other tenant).
+ */
+async function lockedSession (connection: DatabaseConnection | Kysely<Database>, target: ImportTarget): Promise<{ session: ImportSession, companyId: number }> {
+  for (let wait = LOCK_RETRY_FIRST_MS; ; wait = Math.min(wait * 2, LOCK_RETRY_MAX_MS)) {
+    const session = await openSession(connection)
+    let locked = false
+    try {
+      await session.query('begin')
+      // A large import runs longer than the pool's per-statement limit, which guards API requests;
+      // so does waiting for the company another import is creating.
+      await session.query('set local statement_timeout = 0')
+      const companyId = target.companyId ?? (await findOrCreateCompanyWith(session.query, target.companyName)).id
+      const { rows } = await session.query<{ locked: boolean }>('select pg_try_advisory_xact_lock(727, $1::integer) as locked', [companyId])
+      locked = rows[0].locked
+      if (locked) return { session, companyId }
+    } finally {
+      if (!locked) {
+        await session.query('rollback').catch(() => {})
+        session.release()
+      }
+    }
+    await setTimeout(wait)
   }
 }
 

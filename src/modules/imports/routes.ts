@@ -73,26 +73,29 @@ export default async function importRoutes (app: FastifyInstance, { importFiles,
   }, async (request) => {
     const { partial, on_conflict: conflictPolicy } = request.query as ImportQueryType
     if (!request.isMultipart()) throw new HttpProblem(415, 'Send the files as multipart/form-data with the fields campaigns, periods and sites.')
-    const directory = await mkdtemp(path.join(tmpdir(), 'campaign-import-'))
-    const sourceNames: Partial<Record<Kind, string>> = {}
-    try {
-      const files = await spoolParts(request, directory, sourceNames).catch((error: Error & { statusCode?: number, code?: string }) => {
-        // The multipart limits hold the form to three file parts; their own errors say "reach fields limit" with a 413.
-        if (error.code === 'FST_FIELDS_LIMIT') throw badRequest(`A text field was sent: send ${KINDS.join(', ')} as file parts (with a filename).`)
-        if (error.code === 'FST_PARTS_LIMIT' || error.code === 'FST_FILES_LIMIT') throw badRequest(`More than ${KINDS.length} parts were sent: send only the files ${KINDS.join(', ')}.`)
-        // busboy's own parse errors ("Malformed part header", "Unexpected end of form") carry no status.
-        if (error instanceof HttpProblem || error.statusCode) throw error
-        throw badRequest(`The multipart body is malformed (${error.message}): send the files as multipart/form-data.`)
-      })
-      const missing = KINDS.filter((kind) => !files[kind])
-      if (missing.length > 0) throw badRequest(`Missing file(s): ${missing.join(', ')}.`, missing.map((kind) => ({ field: `body.${kind}`, message: 'is required' })))
-      return await importFiles(app.database, { companyId: request.user.companyId, files: files as Record<Kind, string>, sourceNames: sourceNames as Record<Kind, string>, partial, conflictPolicy }).catch((error: Error) => {
-        // A file the importer cannot read at all (no header, a missing column, broken quoting): nothing was stored.
-        if (error instanceof ImportFileError) throw badRequest(`${error.message}. Nothing was stored; fix the file and send all three again.`, [{ field: `body.${error.file}`, message: error.reason }])
-        throw error
-      })
-    } finally {
-      await rm(directory, { recursive: true, force: true })
-    }
+    // The share is taken before the upload is read: a refused import costs no connection and no disk.
+    return await app.fairShare.importRun(request.user.companyId, async () => {
+      const directory = await mkdtemp(path.join(tmpdir(), 'campaign-import-'))
+      const sourceNames: Partial<Record<Kind, string>> = {}
+      try {
+        const files = await spoolParts(request, directory, sourceNames).catch((error: Error & { statusCode?: number, code?: string }) => {
+          // The multipart limits hold the form to three file parts; their own errors say "reach fields limit" with a 413.
+          if (error.code === 'FST_FIELDS_LIMIT') throw badRequest(`A text field was sent: send ${KINDS.join(', ')} as file parts (with a filename).`)
+          if (error.code === 'FST_PARTS_LIMIT' || error.code === 'FST_FILES_LIMIT') throw badRequest(`More than ${KINDS.length} parts were sent: send only the files ${KINDS.join(', ')}.`)
+          // busboy's own parse errors ("Malformed part header", "Unexpected end of form") carry no status.
+          if (error instanceof HttpProblem || error.statusCode) throw error
+          throw badRequest(`The multipart body is malformed (${error.message}): send the files as multipart/form-data.`)
+        })
+        const missing = KINDS.filter((kind) => !files[kind])
+        if (missing.length > 0) throw badRequest(`Missing file(s): ${missing.join(', ')}.`, missing.map((kind) => ({ field: `body.${kind}`, message: 'is required' })))
+        return await importFiles(app.database, { companyId: request.user.companyId, files: files as Record<Kind, string>, sourceNames: sourceNames as Record<Kind, string>, partial, conflictPolicy }).catch((error: Error) => {
+          // A file the importer cannot read at all (no header, a missing column, broken quoting): nothing was stored.
+          if (error instanceof ImportFileError) throw badRequest(`${error.message}. Nothing was stored; fix the file and send all three again.`, [{ field: `body.${error.file}`, message: error.reason }])
+          throw error
+        })
+      } finally {
+        await rm(directory, { recursive: true, force: true })
+      }
+    })
   })
 }
