@@ -173,13 +173,22 @@ try {
   // The TLS-terminating proxy's header: production refuses plain HTTP (src/plugins/https-only.ts).
   const headers = { authorization: `Bearer ${await benchToken(databaseUrl, targets.companyId)}`, 'x-forwarded-proto': 'https' }
   const name = encodeURIComponent(targets.detailName)
+  // The old dashboard's list (v1, at the root): its deepest page is the last page of 5 by skip.
+  const legacy = `http://127.0.0.1:${app.ready.port}/campaigns/`
+  const { total } = await (await fetch(`${legacy}?limit=1`, { headers })).json() as { total: number }
+  const deepest = Math.max(0, Math.floor((total - 1) / 5) * 5)
   console.log(`# measuring ${args.tsx ? 'the app through tsx' : `the compiled app (${PRODUCTION_ARGS.join(' ')})`} at concurrency ${connections}: ${warmup} s warm-up per target, then ${rounds} rounds of ${duration} s per endpoint, each between two ceiling windows`)
   const results = await measureAll({ name: 'ceiling (first page)', url: `http://127.0.0.1:${ceiling.ready.port}/campaigns` }, [
     { name: 'list first page', url: `${base}/campaigns`, headers },
     { name: 'list last page', url: `${base}/campaigns?cursor=${encodeURIComponent(targets.lastPageCursor)}`, headers },
     { name: 'list filtered', url: `${base}/campaigns?tipo_campania=mensual&start_date=2025-06-01&sort=-impactos_personas`, headers },
     { name: 'detail', url: `${base}/campaigns/${name}`, headers },
-    { name: 'summary', url: `${base}/campaigns/${name}/summary`, headers }
+    { name: 'summary', url: `${base}/campaigns/${name}/summary`, headers },
+    { name: 'v1 list first page', url: `${legacy}?skip=0&limit=5`, headers },
+    { name: 'v1 list deepest page', url: `${legacy}?skip=${deepest}&limit=5`, headers },
+    { name: 'v1 list middle page', url: `${legacy}?skip=${Math.floor(total / 10) * 5}&limit=5`, headers },
+    { name: 'v1 list by type', url: `${legacy}?skip=0&limit=5&tipo_campania=mensual`, headers },
+    { name: 'v1 list by dates', url: `${legacy}?skip=0&limit=5&start_date=2025-06-01&end_date=2025-06-30`, headers }
   ])
 
   const last = results[2]
@@ -187,6 +196,9 @@ try {
   console.log('\n| endpoint | req/s | p50 ms | p99 ms | throughput / ceiling | p99 / ceiling p99 |\n|---|---:|---:|---:|---:|---:|')
   for (const r of results) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${(100 * r.rpsRatio).toFixed(0)} % | ${r.p99Ratio.toFixed(2)}× |`)
   console.log(`\nlast page p50 / first page p50: ${last.p50RatioToFirst.toFixed(2)}×`)
+  const named = (label: string) => results.find((r) => r.name === label)!
+  const [v2First, v1First, v1Deepest] = ['list first page', 'v1 list first page', 'v1 list deepest page'].map(named)
+  console.log(`v1 first page / v2 first page throughput: ${(100 * v1First.rpsRatio / v2First.rpsRatio).toFixed(0)} % (target >= 50 %); v1 deepest (skip ${deepest}) / v1 first: ${(100 * v1Deepest.rpsRatio / v1First.rpsRatio).toFixed(0)} % (target >= 10 %); v1 first page p99 / ceiling p99: ${v1First.p99Ratio.toFixed(2)}× (target <= 2×)`)
   console.log(`${campaigns} campaigns, ${connections} connections, median of ${rounds} rounds of ${duration} s per window; ${os.cpus().length}× ${os.cpus()[0].model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${targets.serverVersion}`)
   if (results.some((r) => r.errors > 0)) process.exitCode = 1
 } finally {
