@@ -18,7 +18,6 @@ import docs from './plugins/docs.js'
 import authentication from './plugins/authentication.js'
 import rateLimit from './plugins/rate-limit.js'
 import fairShare from './plugins/fair-share.js'
-import fairShare from './plugins/fair-share.js'
 import healthRoutes from './modules/health/routes.js'
 import authModule from './modules/auth/index.js'
 import { sendProblem } from './plugins/errors.js'
@@ -100,7 +99,6 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(authentication, { config })
   // Before the routes: it adds an onRoute hook that reads each route's config.rateLimit.
   await app.register(rateLimit, { config })
-  await app.register(fairShare, { config })
   await app.register(fairShare, { config })
 
   await app.register(healthRoutes, { timeoutMs: config.HEALTH_TIMEOUT_MS })
