@@ -55,7 +55,11 @@ export const EnvSchema = Type.Object({
   /** Heavy reads (the overview, the campaign summaries) that one company runs at once in this instance, */
   HEAVY_CONCURRENCY_PER_COMPANY: Type.Integer({ minimum: 1, default: 2 }),
   /** and how many more of its requests may wait for them; one more answers 429 at once. */
-  HEAVY_QUEUE_PER_COMPANY: Type.Integer({ minimum: 0, default: 8 })
+  HEAVY_QUEUE_PER_COMPANY: Type.Integer({ minimum: 0, default: 8 }),
+  /** argon2 hashes and verifications at once (default: os.availableParallelism()), */
+  ARGON2_CONCURRENCY: Type.Optional(Type.Integer({ minimum: 1 })),
+  /** and how many more may wait; one more answers 503 at once. */
+  ARGON2_QUEUE_MAX: Type.Integer({ minimum: 0, default: 32 })
 })
 
 export type Env = Static<typeof EnvSchema>

@@ -3,6 +3,7 @@ import formbody from '@fastify/formbody'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../config.js'
 import legacyAuthRoutes from '../legacy/auth-routes.js'
+import { configureArgon2Queue } from './argon2-queue.js'
 import { prepareDummyHash } from './passwords.js'
 import { sessionHandlers } from './session-handlers.js'
 import tokenRoutes from './token-routes.js'
@@ -14,6 +15,7 @@ import userRoutes from './user-routes.js'
  * /v2/auth; the old service's (v1) at /auth, on the same session handlers.
  */
 export default async function authModule (app: FastifyInstance, { config }: { config: Config }) {
+  configureArgon2Queue(config)
   await prepareDummyHash()
   await app.register(cookie)
   await app.register(formbody)

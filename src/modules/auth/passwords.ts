@@ -1,4 +1,5 @@
 import argon2 from 'argon2'
+import { argon2Work } from './argon2-queue.js'
 import commonPasswords from './common-passwords.json' with { type: 'json' }
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../../schemas/auth.js'
 
@@ -29,7 +30,7 @@ export function passwordProblem (password: string, email?: string): string | und
 }
 
 export function hashPassword (password: string): Promise<string> {
-  return argon2.hash(password, ARGON2_OPTIONS)
+  return argon2Work(() => argon2.hash(password, ARGON2_OPTIONS))
 }
 
 // A real hash of a random password, so an unknown email costs one verification like a known one.
@@ -48,13 +49,8 @@ export async function prepareDummyHash (): Promise<void> {
  */
 export async function verifyPassword (hash: string | undefined, password: string): Promise<boolean> {
   const target = hash ?? await dummy()
-  let ok = false
-  try {
-    ok = await argon2.verify(target, password)
-  } catch {
-    // A malformed stored hash (e.g. imported from elsewhere) is a failed login, not a 500.
-    ok = false
-  }
+  // A malformed stored hash (e.g. imported from elsewhere) is a failed login, not a 500; a full queue is a 503.
+  const ok = await argon2Work(() => argon2.verify(target, password).catch(() => false))
   return ok && hash !== undefined
 }
 

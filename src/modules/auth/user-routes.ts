@@ -5,6 +5,7 @@ import { ChangePasswordBody, CreateUserBody, type CreateUserInput, RegisterBody,
 import { BEARER_SECURITY as bearer, NO_SECURITY, NoContent, problemResponses } from '../../../schemas/common.js'
 import { refreshCookie } from './cookie.js'
 import * as service from './service.js'
+import { PASSWORD_CHANGE_LIMIT, USER_CREATION_LIMIT, perAccountLimit } from './account-limits.js'
 
 export async function normaliseEmailField (request: FastifyRequest) {
   const body = request.body as Record<string, unknown> | undefined
@@ -14,6 +15,8 @@ export async function normaliseEmailField (request: FastifyRequest) {
 export default async function userRoutes (fastify: FastifyInstance, { config }: { config: Config }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const cookie = refreshCookie(config)
+  const passwordChanges = perAccountLimit(app, 'password-change', PASSWORD_CHANGE_LIMIT, 'password change attempts')
+  const userCreations = perAccountLimit(app, 'user-creation', USER_CREATION_LIMIT, 'users added')
 
   app.post('/auth/register', {
     config: { rateLimit: { max: config.LOGIN_RATE_LIMIT_PER_IP, timeWindow: 60_000 } },
@@ -41,6 +44,7 @@ export default async function userRoutes (fastify: FastifyInstance, { config }: 
   app.post('/auth/users', {
     onRequest: app.requireRole('owner'),
     preValidation: normaliseEmailField,
+    preHandler: userCreations,
     schema: {
       tags: ['auth'],
       summary: 'Add a viewer or admin to your company (owner only)',
@@ -65,6 +69,8 @@ export default async function userRoutes (fastify: FastifyInstance, { config }: 
 
   app.post('/auth/password', {
     onRequest: app.authenticate,
+    // Counted per account before the current password is verified: a stolen access token buys 10 guesses per 15 minutes.
+    preHandler: passwordChanges,
     schema: {
       tags: ['auth'],
       summary: 'Change your password; every session ends',
