@@ -33,7 +33,10 @@ t.test('the OpenAPI document is valid and lists every registered route', async (
   t.ok(routes.some((r) => r.path === '/v2/campaigns/:name/periods/summary'), 'the route list is complete enough to mean something')
   for (const { method, path } of routes) {
     const documented = path.replace(/:(\w+)/g, '{$1}')
-    t.ok(doc.paths[documented]?.[method.toLowerCase()], `${method} ${documented} is documented`)
+    // The router ignores a trailing slash (app.ts), so it lists v1's /campaigns/ as /campaigns;
+    // the document keeps the path the old clients call, slash included.
+    const operation = doc.paths[documented]?.[method.toLowerCase()] ?? doc.paths[`${documented}/`]?.[method.toLowerCase()]
+    t.ok(operation, `${method} ${documented} is documented`)
   }
 
   const list = doc.paths['/v2/campaigns'].get

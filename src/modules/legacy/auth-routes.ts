@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from '../../config.js'
 import { CreateUserBody, RegisterBody, type CreateUserInput } from '../../../schemas/auth.js'
-import { BEARER_SECURITY as security, problemResponses } from '../../../schemas/common.js'
+import { BEARER_SECURITY as security, NO_SECURITY as open, problemResponses } from '../../../schemas/common.js'
 import { LegacyLogout, LegacyToken, LegacyUser } from '../../../schemas/legacy.js'
 import { csrfGuard } from '../auth/csrf.js'
 import * as service from '../auth/service.js'
@@ -25,13 +25,13 @@ export default async function legacyAuthRoutes (fastify: FastifyInstance, { conf
   app.post('/auth/register', {
     config: { ...perIp, successor: '/v2/auth/register' },
     preValidation: normaliseEmailField,
-    schema: { summary: 'Create a company and its owner (a taken email or company name is a 409)', body: RegisterBody, response: { 201: LegacyUser, ...problemResponses(409) } }
+    schema: { summary: 'Create a company and its owner (a taken email or company name is a 409)', security: open, body: RegisterBody, response: { 201: LegacyUser, ...problemResponses(409) } }
   }, async (request, reply) => reply.code(201).send(await service.register(app.db, request.body)))
 
   app.post('/auth/token', {
     config: { ...perIp, successor: '/v2/auth/token' },
     preValidation: normaliseLoginBody,
-    schema: { summary: 'Log in (the form the old dashboard posts, or JSON)', body: LoginBodies, response: { 200: LegacyToken, ...problemResponses(401) } }
+    schema: { summary: 'Log in (the form the old dashboard posts, or JSON)', security: open, body: LoginBodies, response: { 200: LegacyToken, ...problemResponses(401) } }
   }, handlers.login)
 
   app.get('/auth/me', {
@@ -43,13 +43,13 @@ export default async function legacyAuthRoutes (fastify: FastifyInstance, { conf
   app.post('/auth/refresh', {
     config: { ...perIp, successor: '/v2/auth/refresh' },
     onRequest: guard,
-    schema: { summary: 'Rotate the refresh cookie and get a new access token', response: { 200: LegacyToken, ...problemResponses(401, 403) } }
+    schema: { summary: 'Rotate the refresh cookie and get a new access token', security: open, response: { 200: LegacyToken, ...problemResponses(401, 403) } }
   }, handlers.refresh)
 
   app.post('/auth/logout', {
     config: { successor: '/v2/auth/logout' },
     onRequest: guard,
-    schema: { summary: 'End the cookie\'s session and clear the cookie', response: { 200: LegacyLogout, ...problemResponses(403) } }
+    schema: { summary: 'End the cookie\'s session and clear the cookie', security: open, response: { 200: LegacyLogout, ...problemResponses(403) } }
   }, async (request, reply) => {
     await handlers.logout(request, reply)
     return { ok: true as const }
