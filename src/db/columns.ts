@@ -17,6 +17,7 @@ export const DATABASE_COLUMNS = {
     role: 'text',
     is_active: 'boolean',
     password_changed_at: 'timestamp with time zone',
+    tokens_valid_after: 'timestamp with time zone',
     created_at: 'timestamp with time zone',
     updated_at: 'timestamp with time zone'
   },

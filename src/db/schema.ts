@@ -20,6 +20,8 @@ export interface UsersTable {
   role: Generated<'viewer' | 'admin' | 'owner'>
   is_active: Generated<boolean>
   password_changed_at: Generated<Timestamp>
+  /** Access tokens issued at or before this are refused (logout, password change, deactivation: db/migrations/0003). */
+  tokens_valid_after: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
   created_at: Generated<Timestamp>
   updated_at: Generated<Timestamp>
 }

@@ -4,12 +4,17 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, preHandlerHookHandler } from 'fastify'
 import type { Config } from '../config.js'
 import { HttpProblem } from '../errors.js'
+import tokenRevocation from './token-revocation.js'
 
 export const ROLES = ['viewer', 'admin', 'owner'] as const
 export type Role = typeof ROLES[number]
 
-/** Claims of an access token: sub (user id), cid (company), role, token_use, plus iss/aud/iat/exp/jti set at signing. */
-export type AccessClaims = { sub: string, cid: number, role: Role, token_use: string, jti: string }
+/**
+ * Claims of an access token: sub (user id), cid (company), role, token_use, plus iss/aud/iat/exp/jti set at signing.
+ * iat_ms: when it was signed, in milliseconds (iat has seconds), so a revocation refuses exactly the tokens
+ * issued before it, and one issued in the same second after it (a login after a password change) works.
+ */
+export type AccessClaims = { sub: string, cid: number, role: Role, token_use: string, jti: string, iat_ms?: number, iat?: number }
 export type AuthUser = { id: number, companyId: number, role: Role }
 
 export const TOKEN_ISSUER = 'campaign-analytics-api'
@@ -71,9 +76,12 @@ async function authenticationPlugin (app: FastifyInstance, { config }: { config:
       cache: true
     }
   })
+  // Logout, password change and deactivation refuse the user's earlier access tokens on every instance.
+  await app.register(tokenRevocation, { config })
+  const revocations = app.tokenRevocations
 
   app.decorate('signAccessToken', (user: AuthUser) =>
-    app.jwt.sign({ sub: String(user.id), cid: user.companyId, role: user.role, token_use: 'access', jti: randomUUID() }))
+    app.jwt.sign({ sub: String(user.id), cid: user.companyId, role: user.role, token_use: 'access', jti: randomUUID(), iat_ms: Date.now() }))
 
   /**
    * The caller of the request's access token, or a 401 problem (the same whatever was wrong: a
@@ -84,13 +92,16 @@ async function authenticationPlugin (app: FastifyInstance, { config }: { config:
    * "@fastify/jwt and @fastify/helmet"), a tenth of a list request.
    */
   function caller (request: FastifyRequest): AuthUser {
-    let user: AuthUser | undefined
+    let claims: AccessClaims
     try {
-      user = callerOf(app.jwt.verify<AccessClaims>(app.jwt.lookupToken(request)))
+      claims = app.jwt.verify<AccessClaims>(app.jwt.lookupToken(request))
     } catch {
       throw unauthorized()
     }
-    if (user === undefined) throw unauthorized()
+    const user = callerOf(claims)
+    // A token without iat_ms (signed before it existed) counts from the start of its second: a
+    // revocation in that second refuses it.
+    if (user === undefined || revocations.revokes(user.id, claims.iat_ms ?? Number(claims.iat) * 1000)) throw unauthorized()
     return user
   }
 

@@ -6,6 +6,7 @@ import { COMPANY_NAME_MAX, type CreateUserInput, type RegisterInput, type UserVi
 import { hashPassword, needsRehash, passwordProblem, verifyPassword } from './passwords.js'
 import * as users from './repository.js'
 import { revokeUserFamilies } from './refresh-repository.js'
+import { announce, revokeAccessTokens } from './access-revocation.js'
 
 const LOCK_NOT_AVAILABLE = '55P03'
 
@@ -87,20 +88,22 @@ export async function createUser (db: Kysely<Database>, owner: AuthUser, body: C
   return toUser(row)
 }
 
-/** Deactivation (or reactivation) within the caller's company; deactivating ends every session. */
+/** Deactivation (or reactivation) within the caller's company; deactivating ends every session and refuses its access tokens. */
 export async function setActive (db: Kysely<Database>, actor: AuthUser, userId: number, isActive: boolean): Promise<UserView> {
   if (userId === actor.id && !isActive) throw new HttpProblem(409, 'You cannot deactivate your own account.')
-  const row = await db.transaction().execute(async (trx) => {
+  const { row, revocation } = await db.transaction().execute(async (trx) => {
     const updated = await users.setUserActive(trx, actor.companyId, userId, isActive)
-    if (updated && !isActive) await revokeUserFamilies(trx, userId)
-    return updated
+    if (!updated || isActive) return { row: updated }
+    await revokeUserFamilies(trx, userId)
+    return { row: updated, revocation: await revokeAccessTokens(trx, userId) }
   })
+  announce(db, revocation)
   if (!row) throw notFound(`No user ${userId} in your company.`)
   return toUser(row)
 }
 
 /**
- * A password change ends every session of the user, this one included. The hash is replaced only
+ * A password change ends every session of the user, this one included, and refuses their access tokens. The hash is replaced only
  * if it is still the one the current password was checked against; when it is not (another change,
  * or a login's rehash of the same password, came first), the current password is checked again.
  */
@@ -112,12 +115,12 @@ export async function changePassword (db: Kysely<Database>, actor: AuthUser, cur
     }
     assertAcceptablePassword(newPassword, row.email)
     const passwordHash = await hashPassword(newPassword)
-    const replaced = await db.transaction().execute(async (trx) => {
-      if (!await users.replacePasswordHash(trx, row.id, row.password_hash, passwordHash, true)) return false
+    const revocation = await db.transaction().execute(async (trx) => {
+      if (!await users.replacePasswordHash(trx, row.id, row.password_hash, passwordHash, true)) return undefined
       await revokeUserFamilies(trx, row.id)
-      return true
+      return revokeAccessTokens(trx, row.id)
     })
-    if (replaced) return
+    if (revocation) return announce(db, revocation)
   }
   throw new HttpProblem(409, 'The password was changed several times while this change ran: try again.')
 }

@@ -6,6 +6,7 @@ import type { AuthUser } from '../../plugins/authentication.js'
 import { HttpProblem } from '../../errors.js'
 import { publishRefreshReuse } from './events.js'
 import * as tokens from './refresh-repository.js'
+import { announce, revokeAccessTokens } from './access-revocation.js'
 import { lockUser } from './repository.js'
 import { hashRefreshToken, looksLikeRefreshToken, newRefreshToken } from './tokens.js'
 
@@ -78,10 +79,14 @@ const isReplay = (token: tokens.RefreshTokenRow) => token.used_at !== null && to
  * revocation (a new statement, a new snapshot) also ends the token it issued.
  */
 async function revokeSession (db: Kysely<Database>, token: Pick<tokens.RefreshTokenRow, 'user_id' | 'family_id'>): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  const revocation = await db.transaction().execute(async (trx) => {
     await lockUser(trx, token.user_id, 'update')
     await tokens.revokeFamily(trx, token.family_id)
+    // Access tokens name no session: the user's are all refused, and their other sessions'
+    // clients get new ones with one refresh (their refresh tokens are untouched).
+    return revokeAccessTokens(trx, token.user_id)
   })
+  announce(db, revocation)
 }
 
 /** Logout: revokes the presented token's family, if the token is known at all. */

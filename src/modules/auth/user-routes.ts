@@ -59,7 +59,7 @@ export default async function userRoutes (fastify: FastifyInstance, { config }: 
     schema: {
       tags: ['auth'],
       summary: 'Deactivate or reactivate a user of your company (owner only)',
-      description: 'Deactivation revokes all the user\'s refresh tokens; its access tokens expire within ACCESS_TOKEN_EXPIRE_MINUTES.',
+      description: 'Deactivation revokes all the user\'s refresh tokens, and its access tokens are refused within seconds on every instance.',
       security: bearer,
       params: UserParams,
       body: UpdateUserBody,

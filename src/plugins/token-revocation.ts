@@ -1,0 +1,77 @@
+import fp from 'fastify-plugin'
+import pg from 'pg'
+import type { FastifyInstance } from 'fastify'
+import type { Config } from '../config.js'
+import { decodeRevocation, recentRevocations, registerRevocationList, RevocationList, REVOCATION_CHANNEL } from '../modules/auth/access-revocation.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Per user, the access tokens ended by a logout, password change or deactivation (read by authenticate). */
+    tokenRevocations: RevocationList
+  }
+}
+
+const RECONNECT_MS = 1_000
+const PRUNE_MS = 60_000
+
+/**
+ * Revocation of access tokens, kept in memory on each instance. This instance applies its own
+ * revocations after their commit; the others hear them through PostgreSQL LISTEN/NOTIFY on a
+ * connection of their own (so every instance sharing the database, whatever else it shares; no
+ * Redis needed). At start, and after that connection was lost, the revocations of the last
+ * token lifetime are read back from users.tokens_valid_after, so none missed while deaf stays missed.
+ * PGlite serves one instance (one process holds its directory): nothing to listen to.
+ */
+async function tokenRevocationPlugin (app: FastifyInstance, { config }: { config: Config }) {
+  const lifetimeMs = config.ACCESS_TOKEN_EXPIRE_MINUTES * 60_000
+  const list = new RevocationList(lifetimeMs)
+  registerRevocationList(app.db, list)
+  app.decorate('tokenRevocations', list)
+
+  const reload = async () => { for (const revocation of await recentRevocations(app.db, lifetimeMs)) list.apply(revocation) }
+  let closing = false
+  let listener: pg.Client | undefined
+  let retry: NodeJS.Timeout | undefined
+
+  async function listen (): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: config.DATABASE_URL, application_name: 'campaign-analytics-api:revocations' })
+    client.on('notification', (message) => {
+      const revocation = decodeRevocation(message.payload)
+      if (message.channel === REVOCATION_CHANNEL && revocation) list.apply(revocation)
+    })
+    // 'end' follows; without a listener an 'error' would crash the process.
+    client.on('error', (error) => app.log.warn({ err: error }, 'access-token revocations: LISTEN connection failed'))
+    try {
+      await client.connect()
+      await client.query(`listen ${REVOCATION_CHANNEL}`)
+    } catch (error) {
+      await client.end().catch(() => {})
+      throw error
+    }
+    // A lost connection (server restart, failover): listen again, and read back what was missed meanwhile.
+    client.once('end', () => { if (!closing) relisten() })
+    await reload()
+    return client
+  }
+  function relisten () {
+    retry = setTimeout(() => {
+      listen().then((client) => { listener = client }, (error: Error) => {
+        app.log.warn({ err: error }, 'access-token revocations: cannot LISTEN, retrying')
+        if (!closing) relisten()
+      })
+    }, RECONNECT_MS)
+  }
+
+  if (app.database.engine === 'postgres' && config.DATABASE_URL) listener = await listen()
+  else await reload()
+
+  const prune = setInterval(() => list.prune(), PRUNE_MS).unref()
+  app.addHook('onClose', async () => {
+    closing = true
+    clearInterval(prune)
+    clearTimeout(retry)
+    await listener?.end().catch(() => {})
+  })
+}
+
+export default fp(tokenRevocationPlugin, { name: 'token-revocation', fastify: '5.x', dependencies: ['database'] })
