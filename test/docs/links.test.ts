@@ -5,8 +5,6 @@ import { ROOT } from '../support/database.js'
 
 // Every relative link in README.md and docs/ leads to a file of the repository, and a #fragment to
 // one of its headings (GitHub's anchors: lower case, punctuation dropped, spaces as hyphens).
-// docs/api-versions.md is the lead's page, linked before it is written: it is the one allowed absence.
-const PENDING = new Set(['docs/api-versions.md'])
 
 const anchor = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-')
 
@@ -26,7 +24,6 @@ t.test('every relative link in README.md and docs/ resolves', async (t) => {
       links++
       const [file, fragment] = target.split('#')
       const resolved = file ? path.normalize(path.join(path.dirname(page), file)) : page
-      if (PENDING.has(resolved) && !existsSync(path.join(ROOT, resolved))) continue
       t.ok(existsSync(path.join(ROOT, resolved)), `${page}: ${target} exists`)
       if (fragment) t.ok(headings(path.join(ROOT, resolved)).has(fragment), `${page}: ${target} names a heading of ${resolved}`)
     }
