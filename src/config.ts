@@ -59,7 +59,9 @@ export const EnvSchema = Type.Object({
   /** argon2 hashes and verifications at once (default: os.availableParallelism()), */
   ARGON2_CONCURRENCY: Type.Optional(Type.Integer({ minimum: 1 })),
   /** and how many more may wait; one more answers 503 at once. */
-  ARGON2_QUEUE_MAX: Type.Integer({ minimum: 0, default: 32 })
+  ARGON2_QUEUE_MAX: Type.Integer({ minimum: 0, default: 32 }),
+  /** Failed logins per account within 15 minutes from browsers without its device cookie, every address together. */
+  LOGIN_FAILURES_PER_ACCOUNT: Type.Integer({ minimum: 1, default: 50 })
 })
 
 export type Env = Static<typeof EnvSchema>

@@ -1,22 +1,16 @@
-import { createHash } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../../config.js'
 import { HttpProblem } from '../../errors.js'
 import type { LoginBody, TokenResult } from '../../../schemas/auth.js'
 import type { AuthUser } from '../../plugins/authentication.js'
 import { refreshCookie } from './cookie.js'
-import { publishLogin, publishRateLimited } from './events.js'
-import { checkCredentials, normaliseEmail } from './service.js'
+import { publishLogin } from './events.js'
+import { loginThrottle } from './login-throttle.js'
+import { checkCredentials } from './service.js'
 import { endSession, rotateSession, startSession, type IssuedRefreshToken } from './sessions.js'
 
-/** Per account: the 11th failed login within 15 minutes is refused (successes do not count). */
-export const ACCOUNT_FAILURE_LIMIT = 10
-export const ACCOUNT_FAILURE_WINDOW_MS = 15 * 60_000
-
-const loginEmail = (body: unknown): string => {
-  const fields = (body ?? {}) as Partial<Record<'email' | 'username', string>>
-  return normaliseEmail(fields.email ?? fields.username ?? '')
-}
+/** Per account and address (or per device cookie): the 11th failed login within 15 minutes is refused (successes do not count). */
+export { LOGIN_FAILURE_LIMIT as ACCOUNT_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW_MS as ACCOUNT_FAILURE_WINDOW_MS } from './login-throttle.js'
 
 export type SessionHandlers = ReturnType<typeof sessionHandlers>
 
@@ -26,12 +20,7 @@ export type SessionHandlers = ReturnType<typeof sessionHandlers>
  */
 export function sessionHandlers (app: FastifyInstance, config: Config) {
   const cookie = refreshCookie(config)
-  const accountFailures = app.createRateLimit({
-    max: ACCOUNT_FAILURE_LIMIT,
-    timeWindow: ACCOUNT_FAILURE_WINDOW_MS,
-    // Hashed, so the limiter store (Redis) never holds an email address.
-    keyGenerator: (request) => `login-failures:${createHash('sha256').update(loginEmail(request.body)).digest('hex')}`
-  })
+  const throttle = loginThrottle(app, config)
 
   function sendTokens (reply: FastifyReply, user: AuthUser, refresh: IssuedRefreshToken): TokenResult {
     reply.setCookie(cookie.name, refresh.token, { ...cookie.options, expires: refresh.expiresAt })
@@ -41,23 +30,19 @@ export function sessionHandlers (app: FastifyInstance, config: Config) {
 
   async function login (request: FastifyRequest, reply: FastifyReply): Promise<TokenResult> {
     const body = request.body as LoginBody
-    const locked = await accountFailures(request, { increment: false })
-    if (!locked.isAllowed && locked.remaining === 0 && locked.ttl > 0) {
-      publishLogin({ outcome: 'locked' })
-      publishRateLimited({ route: request.routeOptions.url ?? request.url, scope: 'account' })
-      throw new HttpProblem(429, `Too many failed logins for this account: retry in ${locked.ttlInSeconds} s.`, { headers: { 'retry-after': String(locked.ttlInSeconds) } })
-    }
+    const attempt = await throttle.begin(request)
     let user: AuthUser
     try {
       user = await checkCredentials(app.db, 'email' in body ? body.email : body.username, body.password)
     } catch (error) {
       if (error instanceof HttpProblem && error.statusCode === 401) {
-        await accountFailures(request)
+        await attempt.failed()
         publishLogin({ outcome: 'failure' })
       }
       throw error
     }
     publishLogin({ outcome: 'success' })
+    attempt.succeeded(reply)
     return sendTokens(reply, user, await startSession(app.db, config, user.id))
   }
 
