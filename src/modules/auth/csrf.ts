@@ -22,3 +22,32 @@ export function csrfGuard (allowedOrigins: readonly string[]) {
     }
   }
 }
+
+/** The account routes a hostile page could post to without any cookie: logging in and registering, at any version's prefix. */
+export const LOGIN_CSRF_ROUTES = /\/auth\/(token|register)$/
+
+/** Whether `origin` is this service's own (Swagger UI at /docs posts from it), as the request's Host and scheme say. */
+function isOwnOrigin (origin: string, request: FastifyRequest): boolean {
+  try {
+    const given = new URL(origin)
+    // Through URL both sides drop a default port: a browser's Origin never names :443 or :80.
+    return given.origin === new URL(`${request.protocol}://${request.host}`).origin
+  } catch {
+    return false
+  }
+}
+
+/**
+ * onRequest guard for login and registration (login CSRF, issue 22): a hostile page's form post
+ * would log the victim's browser into the attacker's tenant, refresh cookie and all. A browser sends
+ * Origin on every POST, so an Origin must be one of FRONTEND_ORIGINS or the service's own; a
+ * request without Origin is not a browser's (scripts, curl) and passes, as do Swagger UI's form posts.
+ */
+export function loginOriginGuard (allowedOrigins: readonly string[]) {
+  const allowed = new Set(allowedOrigins)
+  return async function loginCsrf (request: FastifyRequest) {
+    const origin = request.headers.origin
+    if (origin === undefined || allowed.has(origin) || isOwnOrigin(origin, request)) return
+    throw new HttpProblem(403, 'This origin may not log in or register here: it is not in FRONTEND_ORIGINS.')
+  }
+}
