@@ -42,8 +42,10 @@ export function sessionHandlers (app: FastifyInstance, config: Config) {
       throw error
     }
     publishLogin({ outcome: 'success' })
+    const tokens = sendTokens(reply, user, await startSession(app.db, config, user.id))
+    // After the refresh cookie, which clients and tests expect first in Set-Cookie.
     attempt.succeeded(reply)
-    return sendTokens(reply, user, await startSession(app.db, config, user.id))
+    return tokens
   }
 
   async function refresh (request: FastifyRequest, reply: FastifyReply): Promise<TokenResult> {
