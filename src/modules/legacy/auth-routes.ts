@@ -4,6 +4,7 @@ import type { Config } from '../../config.js'
 import { CreateUserBody, RegisterBody, type CreateUserInput } from '../../../schemas/auth.js'
 import { BEARER_SECURITY as security, NO_SECURITY as open, problemResponses } from '../../../schemas/common.js'
 import { LegacyLogout, LegacyToken, LegacyUser } from '../../../schemas/legacy.js'
+import { USER_CREATION_LIMIT, perAccountLimit } from '../auth/account-limits.js'
 import { csrfGuard } from '../auth/csrf.js'
 import * as service from '../auth/service.js'
 import type { SessionHandlers } from '../auth/session-handlers.js'
@@ -21,6 +22,8 @@ export default async function legacyAuthRoutes (fastify: FastifyInstance, { conf
   serveAsLegacy(app, { sunset: config.LEGACY_SUNSET })
   const perIp = { rateLimit: { max: config.LOGIN_RATE_LIMIT_PER_IP, timeWindow: 60_000 } }
   const guard = csrfGuard(config.frontendOrigins)
+  // The same action key as POST /v2/auth/users: with Redis the two share one count per owner.
+  const userCreations = perAccountLimit(app, 'user-creation', USER_CREATION_LIMIT, 'users added')
 
   app.post('/auth/register', {
     config: { ...perIp, successor: '/v2/auth/register' },
@@ -59,6 +62,7 @@ export default async function legacyAuthRoutes (fastify: FastifyInstance, { conf
     config: { successor: '/v2/auth/users' },
     onRequest: app.requireRole('owner'),
     preValidation: normaliseEmailField,
+    preHandler: userCreations,
     schema: { summary: 'Add a viewer or admin to your company (owner only); another role is a 400', security, body: CreateUserBody, response: { 201: LegacyUser, ...problemResponses(401, 403, 409) } }
   }, async (request, reply) => reply.code(201).send(await service.createUser(app.db, request.user, request.body as CreateUserInput)))
 }
