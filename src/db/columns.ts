@@ -71,6 +71,16 @@ export const DATABASE_COLUMNS = {
     zms: 'ARRAY',
     estados: 'ARRAY'
   },
+  campaign_flight_totals: {
+    company_id: 'bigint',
+    tipo_campania: 'text',
+    fecha_inicio: 'date',
+    fecha_fin: 'date',
+    campaigns: 'bigint',
+    impactos_personas: 'numeric',
+    impactos_vehiculos: 'numeric',
+    alcance: 'numeric'
+  },
   campaign_periods: {
     company_id: 'bigint', campaign_id: 'bigint', period: 'text', impactos_periodo_personas: 'numeric', impactos_periodo_vehiculos: 'numeric'
   },

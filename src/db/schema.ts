@@ -88,6 +88,19 @@ export interface CampaignsTable {
   estados: ColumnType<string[], string[] | undefined, string[]>
 }
 
+/** The overview's totals per company and flight, kept by triggers on campaigns (db/migrations/0005_overview_aggregates.ts). */
+export interface CampaignFlightTotalsTable {
+  company_id: number
+  tipo_campania: 'mensual' | 'catorcenal'
+  fecha_inicio: CalendarDate
+  fecha_fin: CalendarDate
+  campaigns: number
+  /** numeric: exact sums (read them as text). */
+  impactos_personas: number
+  impactos_vehiculos: number
+  alcance: number
+}
+
 export interface CampaignPeriodsTable {
   company_id: number
   campaign_id: number
@@ -153,6 +166,7 @@ export interface Database {
   campaign_periods: CampaignPeriodsTable
   sites: SitesTable
   campaign_site_periods: CampaignSitePeriodsTable
+  campaign_flight_totals: CampaignFlightTotalsTable
 }
 
 export type User = Selectable<UsersTable>

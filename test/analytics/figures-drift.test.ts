@@ -1,6 +1,7 @@
 import t from 'tap'
 import fc from 'fast-check'
 import { findDrift, rebuildFigures } from '../../src/modules/analytics/figures-check.js'
+import { findFlightDrift, rebuildFlights } from '../../src/modules/analytics/flights-check.js'
 import { ENGINE, buildTestApp, createUserWithToken } from '../helper.js'
 import { campaign, period, runImport, site, type Export } from '../imports/fixtures.js'
 
@@ -56,8 +57,8 @@ t.test(`after every write of a random sequence, the maintained figures equal a f
     const request = (method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
       app.inject({ method, url, payload, headers: { authorization: user.authorization } })
     for (const o of ops) {
-      if (o.kind === 'create') await request('POST', '/v2/campaigns', { name: o.name, tipo_campania: 'mensual', fecha_inicio: '2025-01-01', fecha_fin: '2025-02-28' })
-      else if (o.kind === 'patch') await request('PATCH', `/v2/campaigns/${o.name}`, { alcance: o.alcance })
+      if (o.kind === 'create') await request('POST', '/v2/campaigns', { name: o.name, tipo_campania: 'mensual', fecha_inicio: '2025-01-01', fecha_fin: '2025-02-28', impactos_personas: 7 })
+      else if (o.kind === 'patch') await request('PATCH', `/v2/campaigns/${o.name}`, { alcance: o.alcance, tipo_campania: o.alcance % 2 ? 'catorcenal' : 'mensual', fecha_fin: `2025-03-${String(1 + (o.alcance % 28)).padStart(2, '0')}` })
       else if (o.kind === 'rename') await request('PATCH', `/v2/campaigns/${o.name}`, { name: o.to })
       else if (o.kind === 'delete') await request('DELETE', `/v2/campaigns/${o.name}`)
       else {
@@ -67,6 +68,8 @@ t.test(`after every write of a random sequence, the maintained figures equal a f
       writes++
       const drift = await findDrift(app.db, user.companyId)
       if (drift.length > 0) throw new Error(`after ${JSON.stringify(o)}: ${JSON.stringify(drift)}`)
+      const flights = await findFlightDrift(app.db, user.companyId)
+      if (flights.length > 0) throw new Error(`after ${JSON.stringify(o)}, the overview's flight totals: ${JSON.stringify(flights)}`)
     }
   }), { numRuns: 12, seed: Number(process.env.FC_SEED ?? Date.now() % 2 ** 31) })
   t.ok(writes > 12, `${writes} writes checked`)
@@ -95,4 +98,21 @@ t.test('the rebuild recomputes from scratch: it corrects figures made wrong behi
   t.same(await rebuildFigures(app.db, user.companyId), [], 'a second run finds nothing')
   const listed = (await app.inject({ url: '/v2/campaigns?zm=Monterrey', headers: { authorization: user.authorization } })).json()
   t.same(listed.data.map((c: { name: string, sites_count: number }) => [c.name, c.sites_count]), [['Uno', 2]])
+})
+
+t.test('the rebuild replaces the overview\'s flight totals with what the campaigns sum to, and reports each flight that differed', async (t) => {
+  const app = await buildTestApp(t)
+  const user = await createUserWithToken(app, { role: 'admin' })
+  for (const [name, impactos] of [['F1', 100], ['F2', 250]] as const) {
+    t.equal((await app.inject({ method: 'POST', url: '/v2/campaigns', headers: { authorization: user.authorization }, payload: { name, tipo_campania: 'mensual', fecha_inicio: '2025-05-01', fecha_fin: '2025-05-31', impactos_personas: impactos } })).statusCode, 201)
+  }
+  t.same(await rebuildFlights(app.db, user.companyId), [], 'nothing to correct')
+  await app.db.updateTable('campaign_flight_totals').set({ campaigns: 5 }).where('company_id', '=', user.companyId).execute()
+  const corrected = await rebuildFlights(app.db, user.companyId)
+  t.same(corrected.map((f) => [f.tipo_campania, f.fecha_inicio, f.fecha_fin, f.stored.campaigns, f.recomputed]), [
+    ['mensual', '2025-05-01', '2025-05-31', 5, { campaigns: 2, impactos_personas: '350', impactos_vehiculos: '0', alcance: '0' }]
+  ])
+  t.same(await findFlightDrift(app.db, user.companyId), [])
+  const overview = (await app.inject({ url: '/v2/analytics/overview?start_date=2025-05-15', headers: { authorization: user.authorization } })).json()
+  t.same(overview.totals, { campaigns: 2, impactos_personas: 350, impactos_vehiculos: 0, alcance: 0 })
 })

@@ -5,6 +5,7 @@ import type { Database } from '../../db/schema.js'
 import { campaignNotFound, getCampaignOrThrow, pickFilters } from '../campaigns/service.js'
 import { exactDecimal } from '../../db/exact-decimal.js'
 import * as repository from './repository.js'
+import { overviewByFlight, servedByFlights } from './overview-repository.js'
 
 const num = (v: number | string | null) => v === null ? null : Number(v)
 const int = (v: number | string | null) => Number(v ?? 0)
@@ -106,7 +107,9 @@ const totalsOf = <T extends { campaigns: number, impactos_personas: string, impa
 export async function overview (db: Kysely<Database>, companyId: number, query: CampaignFilters): Promise<OverviewType> {
   const filters = pickFilters(query)
   const [{ overall, byTipo, byMonth }, byZone] = await Promise.all([
-    repository.overviewByCampaign(db, companyId, filters),
+    // Type and dates: the flight totals, as many rows as the company has flights. A name, zone or
+    // state: the campaigns, through pg_trgm's index on lower(name) and the GIN indexes on zms and estados.
+    servedByFlights(filters) ? overviewByFlight(db, companyId, filters) : repository.overviewByCampaign(db, companyId, filters),
     repository.overviewByZone(db, companyId, filters)
   ])
   return {

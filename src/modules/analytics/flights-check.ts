@@ -1,0 +1,53 @@
+import { sql, type Kysely, type Transaction } from 'kysely'
+import type { Database } from '../../db/schema.js'
+
+type Db = Kysely<Database> | Transaction<Database>
+
+/** One flight's maintained totals (exact sums as decimal text). */
+type Totals = { campaigns: number, impactos_personas: string, impactos_vehiculos: string, alcance: string }
+
+/** A flight (company, type, dates) whose totals row differs from a full recomputation from the campaigns. */
+export type FlightDrift = { company_id: number, tipo_campania: string, fecha_inicio: string, fecha_fin: string, stored: Totals, recomputed: Totals }
+
+// A flight without campaigns may keep a row of zeros (db/migrations/0005_overview_aggregates.ts): not a difference.
+const recomputed = (companyId: number | null) => sql`
+  with truth as (
+    select company_id, tipo_campania, fecha_inicio, fecha_fin, count(*) as campaigns,
+      coalesce(sum(impactos_personas), 0) as impactos_personas, coalesce(sum(impactos_vehiculos), 0) as impactos_vehiculos, coalesce(sum(alcance), 0) as alcance
+    from campaigns where ${companyId}::bigint is null or company_id = ${companyId}
+    group by company_id, tipo_campania, fecha_inicio, fecha_fin),
+  stored as (select * from campaign_flight_totals where ${companyId}::bigint is null or company_id = ${companyId})
+  select company_id, tipo_campania, fecha_inicio, fecha_fin,
+    json_build_object('campaigns', coalesce(s.campaigns, 0), 'impactos_personas', coalesce(s.impactos_personas, 0)::text,
+      'impactos_vehiculos', coalesce(s.impactos_vehiculos, 0)::text, 'alcance', coalesce(s.alcance, 0)::text) as stored,
+    json_build_object('campaigns', coalesce(t.campaigns, 0), 'impactos_personas', coalesce(t.impactos_personas, 0)::text,
+      'impactos_vehiculos', coalesce(t.impactos_vehiculos, 0)::text, 'alcance', coalesce(t.alcance, 0)::text) as recomputed
+  from truth t full join stored s using (company_id, tipo_campania, fecha_inicio, fecha_fin)
+  where (coalesce(t.campaigns, 0), coalesce(t.impactos_personas, 0), coalesce(t.impactos_vehiculos, 0), coalesce(t.alcance, 0))
+    is distinct from (coalesce(s.campaigns, 0), coalesce(s.impactos_personas, 0), coalesce(s.impactos_vehiculos, 0), coalesce(s.alcance, 0))
+  order by company_id, tipo_campania, fecha_inicio, fecha_fin`
+
+/** Every flight whose maintained totals are not what the campaigns sum to. */
+export async function findFlightDrift (db: Db, companyId: number | null = null): Promise<FlightDrift[]> {
+  return (await sql<FlightDrift>`${recomputed(companyId)}`.execute(db)).rows
+}
+
+/**
+ * Replaces the flight totals (of one company, or all) with a recomputation from the campaigns,
+ * returning the flights that differed. Campaign writes wait while it runs (SHARE lock), reads do not.
+ */
+export function rebuildFlights (db: Kysely<Database>, companyId: number | null = null): Promise<FlightDrift[]> {
+  return db.transaction().execute((trx) => replaceFlights(trx, companyId))
+}
+
+async function replaceFlights (trx: Transaction<Database>, companyId: number | null): Promise<FlightDrift[]> {
+  await sql`lock table campaigns in share mode`.execute(trx)
+  const drift = await findFlightDrift(trx, companyId)
+  if (drift.length === 0) return drift
+  await sql`delete from campaign_flight_totals where ${companyId}::bigint is null or company_id = ${companyId}`.execute(trx)
+  await sql`insert into campaign_flight_totals (company_id, tipo_campania, fecha_inicio, fecha_fin, campaigns, impactos_personas, impactos_vehiculos, alcance)
+    select company_id, tipo_campania, fecha_inicio, fecha_fin, count(*), coalesce(sum(impactos_personas), 0), coalesce(sum(impactos_vehiculos), 0), coalesce(sum(alcance), 0)
+    from campaigns where ${companyId}::bigint is null or company_id = ${companyId}
+    group by company_id, tipo_campania, fecha_inicio, fecha_fin`.execute(trx)
+  return drift
+}
