@@ -42,7 +42,8 @@ const legacyDateFilters = {
 export const LegacyListQuery = Type.Object({
   skip: Type.Integer({ minimum: 0, default: 0, description: 'Campaigns to skip, in creation order' }),
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 5, description: 'Page size' }),
-  tipo_campania: Type.Optional(campaignFields.tipo_campania),
+  // No example: Swagger UI would send it pre-filled, and the list would answer only that type.
+  tipo_campania: Type.Optional(Type.Union(campaignFields.tipo_campania.anyOf, { description: campaignFields.tipo_campania.description })),
   ...legacyDateFilters
 }, { additionalProperties: false })
 export type LegacyListQueryType = Static<typeof LegacyListQuery>
@@ -52,7 +53,7 @@ export const LegacyCampaignPage = Type.Object({
   total: Type.Integer({ minimum: 0, description: 'Every matching campaign' }),
   page: Type.Integer({ minimum: 0, description: 'skip / limit, rounded down' }),
   pageSize: Type.Integer({ minimum: 1, description: 'The limit applied' })
-}, { title: 'LegacyCampaignPage' })
+}, { title: 'LegacyCampaignPage', description: 'A page of campaigns in creation order, with the total' })
 
 export const LegacySearchQuery = Type.Object({
   start_date: LegacyDate('Campaigns whose flight ends on or after this day'),
@@ -60,7 +61,7 @@ export const LegacySearchQuery = Type.Object({
 }, { additionalProperties: false })
 export type LegacySearchQueryType = Static<typeof LegacySearchQuery>
 
-export const LegacyCampaignList = Type.Array(LegacyCampaign, { title: 'LegacyCampaignList' })
+export const LegacyCampaignList = Type.Array(LegacyCampaign, { title: 'LegacyCampaignList', description: 'Every matching campaign, in creation order' })
 
 const Period = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}$' })
 const StableId = (of: string) => Type.Integer({ minimum: 1, description: `Stable id of this ${of}: the same row always has the same id` })
@@ -89,7 +90,7 @@ export const LegacyCampaignDetail = Type.Object({
     impactos_mensuales: nullable(Type.Integer({ minimum: 0 })),
     alcance_mensual: nullable(Type.Number({ minimum: 0 }))
   }), { description: 'One per row of the sites export: a site in one catorcena' })
-}, { title: 'LegacyCampaignDetail' })
+}, { title: 'LegacyCampaignDetail', description: 'The campaign, flat, with its period rows and its site rows' })
 export type LegacyCampaignDetailType = Static<typeof LegacyCampaignDetail>
 
 /** Every old field is required, as the old service required it; null says "unknown". */
@@ -110,11 +111,11 @@ export const LegacyUser = Type.Object({
   is_active: Type.Boolean(),
   company_id: Type.Integer(),
   role: Role
-}, { title: 'LegacyUser' })
+}, { title: 'LegacyUser', description: 'The user' })
 
 export const LegacyToken = Type.Object({
   access_token: Type.String({ description: 'JWT for "Authorization: Bearer"' }),
   token_type: Type.Literal('bearer')
 }, { title: 'LegacyToken', description: 'The refresh token travels only in the httpOnly refresh cookie' })
 
-export const LegacyLogout = Type.Object({ ok: Type.Literal(true) }, { title: 'LegacyLogout' })
+export const LegacyLogout = Type.Object({ ok: Type.Literal(true) }, { title: 'LegacyLogout', description: 'The session ended and the cookie is cleared' })
