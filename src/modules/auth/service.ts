@@ -6,6 +6,7 @@ import { COMPANY_NAME_MAX, type CreateUserInput, type RegisterInput, type UserVi
 import { hashPassword, needsRehash, passwordProblem, verifyPassword } from './passwords.js'
 import * as users from './repository.js'
 import { revokeUserFamilies } from './refresh-repository.js'
+import { DEFAULT_COMPANY_NAME } from './default-owner.js'
 import { announce, revokeAccessTokens } from './access-revocation.js'
 
 const LOCK_NOT_AVAILABLE = '55P03'
@@ -44,6 +45,8 @@ export async function register (db: Kysely<Database>, body: RegisterInput): Prom
     throw new HttpProblem(400, `company_name is required: ${problem}.`, { errors: [{ field: 'body.company_name', message: problem }] })
   }
   await assertEmailFree(db, email)
+  // The seed puts the first admin in DEFAULT_COMPANY_NAME: registered first by someone else, it would make them that admin's co-owner (issue 22).
+  if (companyName.toLowerCase() === DEFAULT_COMPANY_NAME.toLowerCase()) throw conflict('This company name is reserved: choose another.')
   if (await users.companyNameTaken(db, companyName)) throw conflict('A company with this name already exists: its owner can add you (POST /auth/users), or choose another name.')
   const passwordHash = await hashPassword(body.password)
   const row = await db.transaction().execute(async (trx) => {
