@@ -21,6 +21,21 @@ export function campaignsInCreationOrder (db: Db, companyId: number, filters: Ca
     .execute()
 }
 
+/**
+ * How many campaigns match the v1 filters (type, flight overlap), from the maintained flight totals
+ * (db/migrations/0005): as many rows as the company has flights, not campaigns, so the exact total
+ * costs the same at any size. Kept in the transaction of every campaign write, so it agrees with
+ * the rows read in the same snapshot.
+ */
+export async function countByFlights (db: Db, companyId: number, filters: Pick<CampaignFilters, 'tipo_campania' | 'start_date' | 'end_date'>): Promise<number> {
+  let flights = db.selectFrom('campaign_flight_totals as t').where('t.company_id', '=', companyId)
+  if (filters.tipo_campania) flights = flights.where('t.tipo_campania', '=', filters.tipo_campania)
+  if (filters.start_date) flights = flights.where('t.fecha_fin', '>=', filters.start_date)
+  if (filters.end_date) flights = flights.where('t.fecha_inicio', '<=', filters.end_date)
+  const row = await flights.select(sql<number>`coalesce(sum(t.campaigns), 0)`.as('total')).executeTakeFirstOrThrow()
+  return Number(row.total)
+}
+
 // A period or a site-catorcena row has no id of its own: its key (campaign or site, and the period
 // code YYYY-NN) makes one, the same on every read. 10^6 holds every YYYYNN.
 const PERIOD_ID = sql<number>`c.id * 1000000 + replace(cp.period, '-', '')::int`

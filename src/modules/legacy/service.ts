@@ -3,9 +3,8 @@ import type { Database } from '../../db/schema.js'
 import type { CampaignFilters, CampaignPatchType } from '../../../schemas/campaigns.js'
 import type { LegacyCampaignCreateType, LegacyCampaignType, LegacyCampaignDetailType, LegacyListQueryType, LegacySearchQueryType } from '../../../schemas/legacy.js'
 import { badRequest } from '../../errors.js'
-import { countCampaigns } from '../campaigns/list-repository.js'
 import { campaignNotFound, createCampaign, patchCampaign, pickFilters } from '../campaigns/service.js'
-import { campaignsInCreationOrder, findLegacyDetail } from './repository.js'
+import { campaignsInCreationOrder, countByFlights, findLegacyDetail } from './repository.js'
 
 /** search-by-date answers every match in one array: past this many, the caller is asked to page instead. */
 export const SEARCH_MAX_ROWS = 10_000
@@ -35,7 +34,7 @@ export async function listPage (db: Kysely<Database>, companyId: number, query: 
   const { skip, limit } = query
   const filters = legacyFilters(query)
   return db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
-    const total = await countCampaigns(trx, companyId, filters)
+    const total = await countByFlights(trx, companyId, filters)
     const rows = skip >= total ? [] : await pageOf(trx, companyId, filters, total, skip, limit)
     return { data: rows, total, page: Math.floor(skip / limit), pageSize: limit }
   })
