@@ -10,17 +10,20 @@ import { migrateToLatest } from '../db/migrator.js'
 import { exitWithUsageError, readCommandLine } from './command-line.js'
 import { progress } from './progress.js'
 import { NOT_MIGRATED } from './with-database.js'
-import { companyExists } from '../modules/companies/repository.js'
+import { companyById, companyByName } from '../modules/companies/repository.js'
 import { FILE_NAMES, ImportFileError, importCampaignFiles, summarise, type FileKind } from '../modules/imports/index.js'
 
-const HELP = `Usage: npm run import -- --company NAME (--dir PATH | --campaigns F --periods F --sites F) [options]
+const HELP = `Usage: npm run import -- (--company NAME | --company-id ID) (--dir PATH | --campaigns F --periods F --sites F) [options]
 
 Imports the three exports (${Object.values(FILE_NAMES).join(', ')}) into the company
 NAME (created, within the import, when it does not exist) on DATABASE_URL, or on the embedded
-database when unset.
+database when unset. A company of that name that already has users is refused: anyone can
+register a company, so its name says nothing of whose it is; give its id with --company-id.
+
 The whole run is one transaction: by default, if any row is rejected NOTHING is stored.
 
-  --company NAME         the company (tenant) that owns the campaigns (required)
+  --company NAME         a new company (tenant) to own the campaigns, or one that has no users yet
+  --company-id ID        an existing company, by its id (companies.id)
   --dir PATH             folder holding the three files under their export names
   --campaigns FILE       the campaigns file (overrides --dir)
   --periods FILE         the periods file (overrides --dir)
@@ -39,6 +42,7 @@ Importing the same files again changes nothing; a corrected file updates the sto
 
 const options = {
   company: { type: 'string' },
+  'company-id': { type: 'string' },
   dir: { type: 'string' },
   campaigns: { type: 'string' },
   periods: { type: 'string' },
@@ -54,7 +58,10 @@ function fail (message: string): never {
 }
 
 const values = readCommandLine(options, HELP)
-if (!values.company) exitWithUsageError('--company NAME is required.')
+if (!values.company && !values['company-id']) exitWithUsageError('--company NAME is required (or --company-id ID for an existing company).')
+if (values.company && values['company-id']) exitWithUsageError('Give --company NAME or --company-id ID, not both.')
+const companyId = values['company-id'] === undefined ? undefined : Number(values['company-id'])
+if (companyId !== undefined && !/^[1-9][0-9]{0,14}$/.test(values['company-id'] ?? '')) exitWithUsageError(`--company-id must be a company's id, in digits (got "${values['company-id']}").`)
 const policy = values['on-conflict'] ?? 'reject'
 if (policy !== 'reject' && policy !== 'first' && policy !== 'last') exitWithUsageError(`--on-conflict must be reject, first or last (got "${policy}").`)
 const files = {} as Record<FileKind, string>
@@ -76,10 +83,18 @@ try {
   const connection = await connectDatabase(loadProcessConfig())
   try {
     if (connection.engine === 'pglite') await migrateToLatest(connection.db)
-    const existed = await companyExists(connection.db, values.company)
+    let existed = true
+    if (companyId !== undefined) {
+      if (!await companyById(connection.db, companyId)) fail(`No company has id ${companyId}: nothing was stored.`)
+    } else {
+      const named = await companyByName(connection.db, values.company!)
+      existed = named !== undefined
+      // Tenants by identity, not by name (issue 22): "VictimCorp" may have been registered by anyone.
+      if (named && named.users > 0) fail(`A company named "${values.company}" (id ${named.id}) already exists and has ${named.users} user(s): nothing was stored. If it is the one you mean, run again with --company-id ${named.id}.`)
+    }
     const report = await importCampaignFiles(connection, {
       // Created inside the import's transaction when it does not exist: a run that stores nothing leaves no company behind.
-      companyName: values.company,
+      ...(companyId !== undefined ? { companyId } : { companyName: values.company! }),
       files,
       partial: values.partial ?? false,
       conflictPolicy: policy,

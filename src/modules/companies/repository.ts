@@ -28,6 +28,18 @@ export async function companyExists (db: Kysely<Database>, name: string): Promis
   return (await runOn(db)(FIND, [name.trim()])).rows.length > 0
 }
 
+/** The company of this name (case-insensitively) with how many users it has, or undefined. */
+export async function companyByName (db: Kysely<Database>, name: string): Promise<{ id: number, users: number } | undefined> {
+  const [row] = (await runOn(db)<{ id: number, users: number }>(
+    'select c.id, (select count(*)::int from users u where u.company_id = c.id) as users from companies c where lower(c.name) = lower($1)', [name.trim()])).rows
+  return row && { id: Number(row.id), users: row.users }
+}
+
+export async function companyById (db: Kysely<Database>, id: number): Promise<{ id: number, name: string } | undefined> {
+  const [row] = (await runOn(db)<{ id: number, name: string }>('select id, name from companies where id = $1', [id])).rows
+  return row && { id: Number(row.id), name: row.name }
+}
+
 function runOn (db: Kysely<Database> | Transaction<Database>): RunQuery {
   return async <R extends Record<string, unknown>>(text: string, params: unknown[]) => db.executeQuery<R>(CompiledQuery.raw(text, params))
 }
