@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import { Problem } from '../../schemas/common.js'
+import { LEGACY_TAG } from '../modules/legacy/deprecation.js'
 import { DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD } from '../modules/auth/default-owner.js'
 
 /** The page's own instructions: one way in (a bearer token), and where the data comes from. */
@@ -14,7 +15,6 @@ const DESCRIPTION = `Out-of-home advertising campaigns, their periods and sites,
 3. Every *Try it out* now sends it. On a fresh \`npm start\` the example campaign name (\`campania_01\`) is one of the seeded sample campaigns, and the list's filters are empty, so the defaults answer with data.
 
 Today's API is under \`/v2\`. The root paths (\`/auth/*\`, \`/campaigns\` …) serve the old service's contract (v1, deprecated) for the old dashboard and scripts.`
-
 
 /** OpenAPI 3.1 built from the route schemas: JSON at /docs/json, the interactive UI at /docs. */
 async function docsPlugin (app: FastifyInstance) {
@@ -40,7 +40,8 @@ async function docsPlugin (app: FastifyInstance) {
         { name: 'auth', description: 'Accounts, login, refresh and logout' },
         { name: 'campaigns', description: 'Campaigns, their periods and sites' },
         { name: 'analytics', description: 'Summaries for the dashboard' },
-        { name: 'imports', description: 'CSV uploads' }
+        { name: 'imports', description: 'CSV uploads' },
+        { name: LEGACY_TAG, description: 'The old service\'s contract at the root paths, for its dashboard and scripts: deprecated, each answer links its /v2 successor (docs/api-versions.md)' }
       ]
     },
     // Shared schemas keep their $id as the component name instead of def-0, def-1...

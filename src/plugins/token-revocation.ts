@@ -34,7 +34,9 @@ async function tokenRevocationPlugin (app: FastifyInstance, { config }: { config
   let retry: NodeJS.Timeout | undefined
 
   async function listen (): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: config.DATABASE_URL, application_name: 'campaign-analytics-api:revocations' })
+    // The pool's own settings, so it reaches the database the app really uses (tests pass a connection of their own).
+    const { connectionString, host, port, user, password, database, ssl } = app.database.pool.options
+    const client = new pg.Client({ connectionString, host, port, user, password, database, ssl, application_name: 'campaign-analytics-api:revocations' })
     client.on('notification', (message) => {
       const revocation = decodeRevocation(message.payload)
       if (message.channel === REVOCATION_CHANNEL && revocation) list.apply(revocation)
@@ -62,7 +64,7 @@ async function tokenRevocationPlugin (app: FastifyInstance, { config }: { config
     }, RECONNECT_MS)
   }
 
-  if (app.database.engine === 'postgres' && config.DATABASE_URL) listener = await listen()
+  if (app.database.engine === 'postgres') listener = await listen()
   else await reload()
 
   const prune = setInterval(() => list.prune(), PRUNE_MS).unref()

@@ -54,7 +54,8 @@ t.test('a deactivated user: password change refused, and reactivation does not r
 
 t.test('nothing sensitive in the logs over HTTP: register → failed login → login → me → refresh → replay → logout', async (t) => {
   const lines: string[] = []
-  const app = await buildTestApp(t, { LOG_LEVEL: 'trace' }, { logStream: { write: (line: string) => { lines.push(line) } } })
+  // No grace window: the journey's replay must be refused (inside the window it is another tab: refresh-grace.test.ts).
+  const app = await buildTestApp(t, { LOG_LEVEL: 'trace', REFRESH_REUSE_GRACE_SECONDS: '0' }, { logStream: { write: (line: string) => { lines.push(line) } } })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
   const email = uniqueEmail('logged')
