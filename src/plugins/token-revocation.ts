@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin'
+import { setTimeout as delay } from 'node:timers/promises'
 import pg from 'pg'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
@@ -33,10 +34,11 @@ async function tokenRevocationPlugin (app: FastifyInstance, { config }: { config
   let listener: pg.Client | undefined
   let retry: NodeJS.Timeout | undefined
 
-  async function listen (): Promise<pg.Client> {
+  async function listen (): Promise<void> {
     // The pool's own settings, so it reaches the database the app really uses (tests pass a connection of their own).
     const { connectionString, host, port, user, password, database, ssl } = app.database.pool.options
     const client = new pg.Client({ connectionString, host, port, user, password, database, ssl, application_name: 'campaign-analytics-api:revocations' })
+    listener = client
     client.on('notification', (message) => {
       const revocation = decodeRevocation(message.payload)
       if (message.channel === REVOCATION_CHANNEL && revocation) list.apply(revocation)
@@ -53,26 +55,32 @@ async function tokenRevocationPlugin (app: FastifyInstance, { config }: { config
     // A lost connection (server restart, failover): listen again, and read back what was missed meanwhile.
     client.once('end', () => { if (!closing) relisten() })
     await reload()
-    return client
+  }
+  function keepListening () {
+    listen().catch((error: Error) => {
+      if (closing) return
+      app.log.warn({ err: error }, 'access-token revocations: cannot LISTEN, retrying')
+      relisten()
+    })
   }
   function relisten () {
-    retry = setTimeout(() => {
-      listen().then((client) => { listener = client }, (error: Error) => {
-        app.log.warn({ err: error }, 'access-token revocations: cannot LISTEN, retrying')
-        if (!closing) relisten()
-      })
-    }, RECONNECT_MS)
+    retry = setTimeout(keepListening, RECONNECT_MS)
   }
 
-  if (app.database.engine === 'postgres') listener = await listen()
-  else await reload()
+  // Read once before serving, so an instance started after a revocation refuses its tokens at once;
+  // bounded and not fatal: a database that is down or hangs must not keep the app from starting
+  // (it answers 503 meanwhile). The LISTEN is not awaited; it reads revocations back once it holds.
+  await Promise.race([reload(), delay(config.DB_CONNECTION_TIMEOUT_MS)])
+    .catch((error: Error) => app.log.warn({ err: error }, 'access-token revocations: cannot read them yet, retrying'))
+  if (app.database.engine === 'postgres') keepListening()
 
   const prune = setInterval(() => list.prune(), PRUNE_MS).unref()
   app.addHook('onClose', async () => {
     closing = true
     clearInterval(prune)
     clearTimeout(retry)
-    await listener?.end().catch(() => {})
+    // Bounded: ending a connection to a server that hangs waits for an answer that never comes.
+    await Promise.race([listener?.end().catch(() => {}), delay(1_000)])
   })
 }
 
