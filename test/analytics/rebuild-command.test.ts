@@ -29,7 +29,7 @@ async function cli (script: string, args: string[] = []) {
 
 t.test('the rebuild reports and corrects the figures that differ from a full recomputation, and then finds nothing', async (t) => {
   // Figures written behind the triggers' back, as a restore that skipped them could leave them.
-  const connection = await connectDatabase({ ...DATABASE_DEFAULTS, TESTING: false, PGLITE_DATA_DIR: dir })
+  const connection = await connectDatabase({ ...DATABASE_DEFAULTS, DATABASE_URL: undefined, TESTING: false, PGLITE_DATA_DIR: dir })
   await migrateToLatest(connection.db)
   const company = await connection.db.insertInto('companies').values({ name: 'Restored' }).returning('id').executeTakeFirstOrThrow()
   await connection.db.insertInto('campaigns').values({ company_id: company.id, name: 'Vieja', tipo_campania: 'mensual', fecha_inicio: '2025-01-01', fecha_fin: '2025-01-31', sites_count: 5, zms: ['Monterrey'] }).execute()
