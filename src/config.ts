@@ -37,6 +37,8 @@ export const EnvSchema = Type.Object({
   COOKIE_SAMESITE: Type.Optional(OneOf(['none', 'lax', 'strict'])),
   ADMIN_EMAIL: Type.Optional(Type.String()),
   ADMIN_PASSWORD: Type.Optional(Type.String()),
+  // The seed puts ADMIN_EMAIL in this company (by id) instead of the default company.
+  ADMIN_COMPANY_ID: Type.Optional(Type.Integer({ minimum: 1 })),
   REDIS_URL: Type.Optional(Type.String()),
   REDIS_KEY_PREFIX: Type.String({ default: 'campaign-analytics:' }),
   LOGIN_RATE_LIMIT_PER_IP: Type.Integer({ minimum: 1, default: 100 }),

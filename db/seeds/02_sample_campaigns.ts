@@ -7,12 +7,12 @@ import type { DatabaseConnection } from '../../src/db/engine.js'
 import type { Database } from '../../src/db/schema.js'
 import { FILE_NAMES, importCampaignFiles, summarise, type FileKind } from '../../src/modules/imports/index.js'
 import type { ImportReport } from '../../schemas/imports.js'
-import { DEFAULT_COMPANY_NAME } from '../../src/modules/auth/default-owner.js'
+import { defaultOwnerCompanyId } from '../../src/modules/auth/default-owner.js'
 import { loadProcessConfig, type Config } from '../../src/config.js'
 import type { SeedContext } from '../../src/db/seeder.js'
 
 // Loads the project's generated sample data (db/sample-data, the three export formats) into the
-// default company through the importer, so the seed exercises the same repairs a customer file
+// default owner's company (by the owner's identity, never by a company name) through the importer, so the seed exercises the same repairs a customer file
 // does. Re-runnable: the importer upserts by natural key.
 
 /**
@@ -27,17 +27,16 @@ export function sampleDataDir (moduleUrl: string | URL): string {
 
 export const SAMPLE_DATA_DIR = sampleDataDir(import.meta.url)
 
-export async function seedSampleCampaigns (target: DatabaseConnection | Kysely<Database>, options: { companyId?: number, dir?: string } = {}): Promise<ImportReport | undefined> {
+export async function seedSampleCampaigns (target: DatabaseConnection | Kysely<Database>, options: { companyId: number, dir?: string }): Promise<ImportReport | undefined> {
   const dir = options.dir ?? SAMPLE_DATA_DIR
   const files = Object.fromEntries(Object.entries(FILE_NAMES).map(([kind, name]) => [kind, `${dir}/${name}`])) as Record<FileKind, string>
   if (!Object.values(files).every((file) => existsSync(file))) {
     console.warn(`Sample campaigns not seeded: ${dir} does not hold ${Object.values(FILE_NAMES).join(', ')} (write them with npm run generate:seed-data, which runs scripts/generate-sample-data.ts).`)
     return undefined
   }
-  const company = options.companyId === undefined ? { companyName: DEFAULT_COMPANY_NAME } : { companyId: options.companyId }
   // The sample data carries every defect class on purpose, including a conflict: keep the last
   // version and store the valid campaigns, as the report explains.
-  return importCampaignFiles(target, { ...company, files, partial: true, conflictPolicy: 'last' })
+  return importCampaignFiles(target, { companyId: options.companyId, files, partial: true, conflictPolicy: 'last' })
 }
 
 /**
@@ -50,13 +49,18 @@ export function seedSummaryLine (report: ImportReport, reportFile?: string): str
     `(${report.repairs.length} cells repaired, ${report.conflicts.length} conflicts and ${report.warnings.length} warnings, all expected); ${where}.`
 }
 
-export async function seed (db: Kysely<any>, context: SeedContext = { log: console }, config: Pick<Config, 'isProduction'> = loadProcessConfig()): Promise<void> {
+export async function seed (db: Kysely<any>, context: SeedContext = { log: console }, config: Pick<Config, 'isProduction' | 'ADMIN_EMAIL'> = loadProcessConfig()): Promise<void> {
   // Demo data has no place in a customer's tenant: production seeds the owner only.
   if (config.isProduction) {
-    context.log.info('Sample campaigns not seeded: ENV=production. To load them anyway (a demo): npm run import -- --company "Default company" --dir db/sample-data --partial --on-conflict last')
+    context.log.info('Sample campaigns not seeded: ENV=production. To load them anyway (a demo): npm run import -- --company-id <the company\'s id> --dir db/sample-data --partial --on-conflict last')
     return
   }
-  const report = await seedSampleCampaigns(db as Kysely<Database>)
+  const companyId = await defaultOwnerCompanyId(db as Kysely<Database>, config)
+  if (companyId === undefined) {
+    context.log.info('Sample campaigns not seeded: the default owner (ADMIN_EMAIL) does not exist; its seed (01_default_owner) creates it.')
+    return
+  }
+  const report = await seedSampleCampaigns(db as Kysely<Database>, { companyId })
   if (!report) return
   // From the command line (kysely-ctl: no context) the whole summary is the answer; at start-up it is detail.
   if (context.log === console) {

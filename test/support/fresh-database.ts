@@ -1,6 +1,8 @@
 import pg from 'pg'
 import type { Test } from 'tap'
-import { TEST_DATABASE_URL } from './database.js'
+import { connectDatabase, type DatabaseConnection } from '../../src/db/engine.js'
+import { migrateToLatest } from '../../src/db/migrator.js'
+import { DATABASE_DEFAULTS, openTestDatabase, TEST_DATABASE_URL } from './database.js'
 
 /** Why a test that needs its own PostgreSQL databases cannot run on this engine. */
 export const NEEDS_SERVER = TEST_DATABASE_URL ? false : 'needs a PostgreSQL server: set TEST_DATABASE_URL (the Postgres pass of .ci/run does)'
@@ -28,4 +30,18 @@ export async function createFreshDatabase (t: Test, prefix: string): Promise<{ n
   await admin((client) => client.query(`create database "${name}"`))
   t.teardown(() => admin((client) => client.query(`drop database if exists "${name}" with (force)`)))
   return { name, url: databaseUrl(name) }
+}
+
+/**
+ * A migrated database no other test file sees, on the suite's engine: on PGlite every connection
+ * already is one; on PostgreSQL a fresh database on the server. For tests of state that is
+ * global to a database (the seed's default company), which parallel files would otherwise share.
+ */
+export async function openOwnDatabase (t: Test, prefix: string): Promise<DatabaseConnection> {
+  const connection = TEST_DATABASE_URL
+    ? await connectDatabase({ ...DATABASE_DEFAULTS, DATABASE_URL: (await createFreshDatabase(t, prefix)).url })
+    : await openTestDatabase()
+  t.teardown(() => connection.close())
+  if (TEST_DATABASE_URL) await migrateToLatest(connection.db)
+  return connection
 }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Config } from '../../config.js'
 import type { Database } from '../../db/schema.js'
 import { hashPassword, passwordProblem } from './passwords.js'
-import { findOrCreateCompany } from '../companies/repository.js'
+import { companyById, companyByName, findOrCreateCompany } from '../companies/repository.js'
 import { findUserByEmail, insertUser } from './repository.js'
 import { normaliseEmail } from './service.js'
 
@@ -36,11 +36,32 @@ export function defaultOwnerCredentials (config: Pick<Config, 'isProduction' | '
   return { email, password }
 }
 
+type OwnerConfig = Pick<Config, 'isProduction' | 'ADMIN_EMAIL' | 'ADMIN_PASSWORD' | 'ADMIN_COMPANY_ID'>
+
 /**
- * Creates the default company and its owner unless a user with ADMIN_EMAIL exists (then nothing
+ * The company the owner goes into: ADMIN_COMPANY_ID when set, else DEFAULT_COMPANY_NAME, found or
+ * created. A company of that name that already has users is refused: a name says nothing of whose
+ * it is (it may have been registered before the name was reserved), so only its id can say "mine".
+ */
+async function ownerCompany (db: Kysely<Database>, config: OwnerConfig): Promise<number> {
+  if (config.ADMIN_COMPANY_ID !== undefined) {
+    const company = await companyById(db, config.ADMIN_COMPANY_ID)
+    if (!company) throw new DefaultOwnerError(`ADMIN_COMPANY_ID=${config.ADMIN_COMPANY_ID}: no company has this id.`)
+    return company.id
+  }
+  const named = await companyByName(db, DEFAULT_COMPANY_NAME)
+  if (named && named.users > 0) {
+    throw new DefaultOwnerError(`A company named "${DEFAULT_COMPANY_NAME}" (id ${named.id}) already has ${named.users} user(s), and ADMIN_EMAIL is not one of them: ` +
+      `the seed will not make its owner a member of someone else's company. If it is yours, set ADMIN_COMPANY_ID=${named.id}; otherwise rename or remove it first.`)
+  }
+  return named?.id ?? (await findOrCreateCompany(db, DEFAULT_COMPANY_NAME)).id
+}
+
+/**
+ * Creates the owner (and the default company) unless a user with ADMIN_EMAIL exists (then nothing
  * changes, not even the password): safe to run at every deploy.
  */
-export async function ensureDefaultOwner (db: Kysely<Database>, config: Pick<Config, 'isProduction' | 'ADMIN_EMAIL' | 'ADMIN_PASSWORD'>, log?: Log): Promise<{ created: boolean, email: string }> {
+export async function ensureDefaultOwner (db: Kysely<Database>, config: OwnerConfig, log?: Log): Promise<{ created: boolean, email: string }> {
   const { email, password } = defaultOwnerCredentials(config)
   if (await findUserByEmail(db, email)) {
     log?.info(`Default owner ${email} already exists: unchanged.`)
@@ -50,10 +71,16 @@ export async function ensureDefaultOwner (db: Kysely<Database>, config: Pick<Con
   const created = await db.transaction().execute(async (trx) => {
     // Checked again inside the transaction; the unique index settles a race with a second seeder.
     if (await findUserByEmail(trx, email)) return false
-    const { id: companyId } = await findOrCreateCompany(trx, DEFAULT_COMPANY_NAME)
-    await insertUser(trx, { companyId, email, passwordHash, role: 'owner' })
+    await insertUser(trx, { companyId: await ownerCompany(trx, config), email, passwordHash, role: 'owner' })
     return true
   })
-  log?.info(created ? `Default owner ${email} created in "${DEFAULT_COMPANY_NAME}".` : `Default owner ${email} already exists: unchanged.`)
+  log?.info(created ? `Default owner ${email} created.` : `Default owner ${email} already exists: unchanged.`)
   return { created, email }
+}
+
+/** The company of the ADMIN_EMAIL user (the seed's sample data goes there, by identity), or undefined. */
+export async function defaultOwnerCompanyId (db: Kysely<Database>, config: Pick<Config, 'isProduction' | 'ADMIN_EMAIL'>): Promise<number | undefined> {
+  const email = normaliseEmail(config.ADMIN_EMAIL ?? (config.isProduction ? '' : DEV_ADMIN_EMAIL))
+  const user = email ? await findUserByEmail(db, email) : undefined
+  return user ? Number(user.company_id) : undefined
 }
