@@ -1,13 +1,14 @@
-/** Where progress goes: stderr, with isTTY telling a terminal from a pipe or a log file. */
+/** Where progress goes (stderr), with isTTY telling a terminal from a pipe or a log file. */
 type Stream = { isTTY?: boolean, write: (text: string) => unknown }
 
 /**
- * Progress of a long command. On a terminal one line redrawn in place (at most every 250 ms); in a
- * pipe or a log (CI, a deploy), where a redrawn line never shows, a plain line every `everyMs`, so
- * the command is not silent for half a minute. `clear()` ends it before the command's own output.
+ * Progress of a long command. On a terminal one line redrawn in place (at most every 250 ms); when
+ * standard output is not a terminal (a pipe, a log: CI, a deploy), where a redrawn line never
+ * shows or garbles the log, a plain line every `everyMs`, so the command is not silent for half a
+ * minute. `clear()` ends it before the command's own output.
  */
-export function progress (stream: Stream = process.stderr, { everyMs = 5000, now = () => Date.now() } = {}) {
-  const tty = stream.isTTY === true
+export function progress (stream: Stream = process.stderr, { everyMs = 5000, now = () => Date.now(), stdout = process.stdout as { isTTY?: boolean } } = {}) {
+  const tty = stream.isTTY === true && stdout.isTTY === true
   const started = now()
   let last = tty ? -Infinity : started
   let drawn = false
