@@ -32,9 +32,12 @@ const args = readCommandLine({
   server: { type: 'string', default: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432' },
   keep: { type: 'boolean', default: false },
   database: { type: 'string' },
-  tsx: { type: 'boolean', default: false }
-}, `npm run bench -- [--campaigns 1000000] [--duration 3] [--connections 32] [--rounds 15] [--warmup 10] [--server postgres://…:5432] [--keep] [--database NAME] [--tsx]
+  tsx: { type: 'boolean', default: false },
+  set: { type: 'string', default: 'all' }
+}, `npm run bench -- [--campaigns 1000000] [--duration 3] [--connections 32] [--rounds 15] [--warmup 10] [--server postgres://…:5432] [--keep] [--database NAME] [--tsx] [--set all|list|analytics]
 Creates a throwaway database bench_api_<time> on the server, fills it, measures, drops it (unless --keep).
+--set list measures the list, detail and summary (v2) and the old dashboard's list (v1); --set analytics
+the overview and the zone and state filters against a bare ceiling; all (the default) both.
 --database NAME measures an existing database kept by an earlier --keep run (no generation; never dropped).
 The app runs compiled, as in production (npm run build, then node dist/src/server.js with ENV=production
 behind a trusted proxy); --tsx runs it through tsx instead, as npm start does.`)
@@ -43,6 +46,7 @@ const duration = integerOption('--duration', args.duration, 1)
 const connections = integerOption('--connections', args.connections, 1)
 const rounds = integerOption('--rounds', args.rounds, 1)
 const warmup = integerOption('--warmup', args.warmup)
+if (!['all', 'list', 'analytics'].includes(args.set)) throw new Error(`--set must be all, list or analytics (got "${args.set}")`)
 const database = args.database ?? `bench_api_${Date.now()}`
 const databaseUrl = `${args.server}/${database}`
 const SERVE = fileURLToPath(new URL('./bench-serve.ts', import.meta.url))
@@ -55,7 +59,7 @@ const NODE_FLAGS = PRODUCTION_ARGS.filter((arg) => arg.startsWith('--'))
 
 type Ready = { port: number }
 
-function startServer (mode: 'app' | 'ceiling', companyId: number): Promise<{ child: ChildProcess, ready: Ready }> {
+function startServer (mode: 'app' | 'ceiling' | 'bare', companyId: number): Promise<{ child: ChildProcess, ready: Ready }> {
   const child = spawn(process.execPath, [...NODE_FLAGS, ...process.execArgv, SERVE, mode], { env: { ...process.env, BENCH_DATABASE_URL: databaseUrl, BENCH_COMPANY_ID: String(companyId) }, stdio: ['ignore', 'pipe', 'inherit'] })
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)))
@@ -166,6 +170,8 @@ try {
 
   const ceiling = await startServer('ceiling', targets.companyId)
   children.push(ceiling.child)
+  const bare = await startServer('bare', targets.companyId)
+  children.push(bare.child)
   const app = args.tsx ? await startServer('app', targets.companyId) : await startCompiledApp()
   children.push(app.child)
   // The app's API is under /v2 (the root paths are the old service's v1 contract).
@@ -178,8 +184,7 @@ try {
   const { total } = await (await fetch(`${legacy}?limit=1`, { headers })).json() as { total: number }
   const deepest = Math.max(0, Math.floor((total - 1) / 5) * 5)
   console.log(`# measuring ${args.tsx ? 'the app through tsx' : `the compiled app (${PRODUCTION_ARGS.join(' ')})`} at concurrency ${connections}: ${warmup} s warm-up per target, then ${rounds} rounds of ${duration} s per endpoint, each between two ceiling windows`)
-  const results = await measureAll({ name: 'ceiling (first page)', url: `http://127.0.0.1:${ceiling.ready.port}/campaigns` }, [
-    { name: 'list first page', url: `${base}/campaigns`, headers },
+  const listSet: Target[] = [
     { name: 'list last page', url: `${base}/campaigns?cursor=${encodeURIComponent(targets.lastPageCursor)}`, headers },
     { name: 'list filtered', url: `${base}/campaigns?tipo_campania=mensual&start_date=2025-06-01&sort=-impactos_personas`, headers },
     { name: 'detail', url: `${base}/campaigns/${name}`, headers },
@@ -189,17 +194,53 @@ try {
     { name: 'v1 list middle page', url: `${legacy}?skip=${Math.floor(total / 10) * 5}&limit=5`, headers },
     { name: 'v1 list by type', url: `${legacy}?skip=0&limit=5&tipo_campania=mensual`, headers },
     { name: 'v1 list by dates', url: `${legacy}?skip=0&limit=5&start_date=2025-06-01&end_date=2025-06-30`, headers }
+  ]
+  const zone = encodeURIComponent(targets.zone)
+  const state = encodeURIComponent(targets.state)
+  const analyticsSet: Target[] = [
+    { name: 'bare ceiling (20 rows)', url: `http://127.0.0.1:${bare.ready.port}/` },
+    { name: 'list first page (20)', url: `${base}/campaigns?limit=20`, headers },
+    { name: 'overview', url: `${base}/analytics/overview`, headers },
+    { name: 'overview by type', url: `${base}/analytics/overview?tipo_campania=mensual`, headers },
+    { name: 'overview by dates', url: `${base}/analytics/overview?start_date=2025-06-01&end_date=2025-06-30`, headers },
+    { name: 'overview by zone', url: `${base}/analytics/overview?zm=${zone}`, headers },
+    { name: 'overview by q', url: `${base}/analytics/overview?q=0001`, headers },
+    { name: 'list by zone', url: `${base}/campaigns?zm=${zone}`, headers },
+    { name: 'list by zone, last page', url: `${base}/campaigns?zm=${zone}&cursor=${encodeURIComponent(targets.lastZonePageCursor)}`, headers },
+    { name: 'list by state', url: `${base}/campaigns?estado=${state}`, headers },
+    { name: 'list by state, last page', url: `${base}/campaigns?estado=${state}&cursor=${encodeURIComponent(targets.lastStatePageCursor)}`, headers }
+  ]
+  const results = await measureAll({ name: 'ceiling (first page)', url: `http://127.0.0.1:${ceiling.ready.port}/campaigns` }, [
+    { name: 'list first page', url: `${base}/campaigns`, headers },
+    ...(args.set === 'analytics' ? [] : listSet),
+    ...(args.set === 'list' ? [] : analyticsSet)
   ])
 
-  const last = results[2]
-  console.log('\nMedians over the rounds; each ratio is taken against the mean of the two ceiling windows around it (the last page\'s p50 against its round\'s first page), then its median.')
-  console.log('\n| endpoint | req/s | p50 ms | p99 ms | throughput / ceiling | p99 / ceiling p99 |\n|---|---:|---:|---:|---:|---:|')
-  for (const r of results) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${(100 * r.rpsRatio).toFixed(0)} % | ${r.p99Ratio.toFixed(2)}× |`)
-  console.log(`\nlast page p50 / first page p50: ${last.p50RatioToFirst.toFixed(2)}×`)
+  console.log('\nMedians over the rounds; each ratio is taken against the mean of the two ceiling windows around it (p50s against its round\'s first page), then its median.')
+  console.log('\n| endpoint | req/s | p50 ms | p99 ms | throughput / ceiling | p99 / ceiling p99 | p50 / first page p50 |\n|---|---:|---:|---:|---:|---:|---:|')
+  for (const r of results) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${(100 * r.rpsRatio).toFixed(0)} % | ${r.p99Ratio.toFixed(2)}× | ${Number.isNaN(r.p50RatioToFirst) ? '' : `${r.p50RatioToFirst.toFixed(2)}×`} |`)
   const named = (label: string) => results.find((r) => r.name === label)!
-  const [v2First, v1First, v1Deepest] = ['list first page', 'v1 list first page', 'v1 list deepest page'].map(named)
-  console.log(`v1 first page / v2 first page throughput: ${(100 * v1First.rpsRatio / v2First.rpsRatio).toFixed(0)} % (target >= 50 %); v1 deepest (skip ${deepest}) / v1 first: ${(100 * v1Deepest.rpsRatio / v1First.rpsRatio).toFixed(0)} % (target >= 10 %); v1 first page p99 / ceiling p99: ${v1First.p99Ratio.toFixed(2)}× (target <= 2×)`)
-  console.log(`${campaigns} campaigns, ${connections} connections, median of ${rounds} rounds of ${duration} s per window; ${os.cpus().length}× ${os.cpus()[0].model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${targets.serverVersion}`)
+  const verdict = (ok: boolean) => ok ? 'met' : 'MISSED'
+  const first = named('list first page')
+  console.log(`\nlist first page / ceiling throughput: ${(100 * first.rpsRatio).toFixed(0)} % (target >= 80 %: ${verdict(first.rpsRatio >= 0.8)})`)
+  if (args.set !== 'analytics') {
+    const last = named('list last page')
+    const [v1First, v1Deepest] = ['v1 list first page', 'v1 list deepest page'].map(named)
+    console.log(`last page p50 / first page p50: ${last.p50RatioToFirst.toFixed(2)}× (target <= 1.2×: ${verdict(last.p50RatioToFirst <= 1.2)})`)
+    console.log(`v1 first page / v2 first page throughput: ${(100 * v1First.rpsRatio / first.rpsRatio).toFixed(0)} % (target >= 50 %: ${verdict(v1First.rpsRatio >= 0.5 * first.rpsRatio)}); ` +
+      `v1 deepest (skip ${deepest}) / v1 first: ${(100 * v1Deepest.rpsRatio / v1First.rpsRatio).toFixed(0)} % (target >= 10 %: ${verdict(v1Deepest.rpsRatio >= 0.1 * v1First.rpsRatio)}); ` +
+      `v1 first page p99 / ceiling p99: ${v1First.p99Ratio.toFixed(2)}× (target <= 2×: ${verdict(v1First.p99Ratio <= 2)})`)
+  }
+  if (args.set !== 'list') {
+    const [bareCeiling, page20] = ['bare ceiling (20 rows)', 'list first page (20)'].map(named)
+    console.log(`list first page (20) / bare ceiling (20 rows) throughput: ${(100 * page20.rpsRatio / bareCeiling.rpsRatio).toFixed(0)} % (target >= 60 %: ${verdict(page20.rpsRatio >= 0.6 * bareCeiling.rpsRatio)})`)
+    for (const [prefix, factor] of [['overview', 5], ['list by', 3]] as const) {
+      for (const r of results.filter((x) => x.name.startsWith(prefix))) {
+        console.log(`${r.name}: p50 ${r.p50RatioToFirst.toFixed(2)}× the first page's (target <= ${factor}×: ${verdict(r.p50RatioToFirst <= factor)}), p99 ${r.p99Ratio.toFixed(2)}× the ceiling's (target <= ${2 * factor}×: ${verdict(r.p99Ratio <= 2 * factor)})`)
+      }
+    }
+  }
+  console.log(`${targets.campaigns} campaigns, ${connections} connections, median of ${rounds} rounds of ${duration} s per window; ${os.cpus().length}× ${os.cpus()[0].model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${targets.serverVersion}`)
   if (results.some((r) => r.errors > 0)) process.exitCode = 1
 } finally {
   for (const child of children) if (child.exitCode === null) child.kill()
