@@ -24,7 +24,7 @@ import { connectOrExit } from './bench/database.js'
 const args = readCommandLine({
   campaigns: { type: 'string', default: '1000000' },
   // Short windows, many rounds: on a drifting host each endpoint's window then sits close to the
-  // ceiling windows around it (BENCHMARKS.md, runs 10 and 11).
+  // ceiling windows around it (BENCHMARKS.md, API throughput, "Method").
   duration: { type: 'string', default: '3' },
   connections: { type: 'string', default: '32' },
   rounds: { type: 'string', default: '15' },
@@ -104,7 +104,7 @@ const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floo
 
 /**
  * The machine is shared, so its speed drifts during a run (the ceiling alone from 563 to 1,893 req/s in
- * one run, BENCHMARKS.md run 10). Each
+ * one run: BENCHMARKS.md, API throughput, "Method"). Each
  * round measures the ceiling before the first endpoint, between every two and after the last, and
  * each endpoint's ratios are taken against the mean of the two ceiling windows around it; the
  * medians over the rounds are printed.

@@ -29,7 +29,7 @@ const FLAT_UNQUOTED = /^\{[^"\\{]*\}$/
  * parser. PostgreSQL quotes every item holding a comma, brace, quote, backslash or space, an empty
  * string and the string "NULL", so an unquoted item is its own text and an unquoted NULL is null.
  * pg's parser reads such arrays character by character: about 6 µs for a campaign's 24-hour
- * profile, against 1.5 µs split (BENCHMARKS.md, "Array columns").
+ * profile, against 1.5 µs split (BENCHMARKS.md, API throughput, "Where the time goes").
  */
 export function withFlatArrays (general: (value: string) => unknown, item: (text: string) => unknown) {
   return (value: string): unknown => {
