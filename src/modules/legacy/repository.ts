@@ -7,33 +7,56 @@ import { selectCampaign } from '../campaigns/list-repository.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
-/**
- * Campaigns in creation order (the old service's row order), `offset` rows in. From the end for
- * pages past the middle, so the deepest page is as cheap as the first: an OFFSET walks the index
- * from where it starts.
- */
-export function campaignsInCreationOrder (db: Db, companyId: number, filters: CampaignFilters, page: { offset: number, limit: number, fromEnd: boolean }) {
+type CampaignRow = Awaited<ReturnType<typeof campaignsInCreationOrder>>[number]
+
+/** Campaigns in creation order (the old service's row order), the first `limit`. */
+export function campaignsInCreationOrder (db: Db, companyId: number, filters: CampaignFilters, limit: number) {
   return selectCampaign(db.selectFrom('campaigns as c'))
     .where((eb) => eb.and(filterConditions(eb, companyId, filters)))
-    .orderBy('c.id', page.fromEnd ? 'desc' : 'asc')
-    .limit(page.limit)
-    .offset(page.offset)
+    .orderBy('c.id', 'asc')
+    .limit(limit)
     .execute()
 }
 
 /**
- * How many campaigns match the v1 filters (type, flight overlap), from the maintained flight totals
- * (db/migrations/0005): as many rows as the company has flights, not campaigns, so the exact total
- * costs the same at any size. Kept in the transaction of every campaign write, so it agrees with
- * the rows read in the same snapshot.
+ * One page by skip and limit in creation order, with the exact total, in one statement (one
+ * snapshot, one round trip, no transaction). The total comes from the maintained flight totals
+ * (db/migrations/0005): as many rows as the company has flights, not campaigns, so it costs the
+ * same at any size. Pages past the middle are read from the end (OFFSET walks the index from
+ * where it starts), so the deepest page is as cheap as the first: of the two branches, the one
+ * the plan does not choose is skipped by a one-time filter.
  */
-export async function countByFlights (db: Db, companyId: number, filters: Pick<CampaignFilters, 'tipo_campania' | 'start_date' | 'end_date'>): Promise<number> {
+export async function pageWithTotal (db: Db, companyId: number, filters: CampaignFilters, skip: number, limit: number): Promise<{ total: number, rows: CampaignRow[] }> {
   let flights = db.selectFrom('campaign_flight_totals as t').where('t.company_id', '=', companyId)
   if (filters.tipo_campania) flights = flights.where('t.tipo_campania', '=', filters.tipo_campania)
   if (filters.start_date) flights = flights.where('t.fecha_fin', '>=', filters.start_date)
   if (filters.end_date) flights = flights.where('t.fecha_inicio', '<=', filters.end_date)
-  const row = await flights.select(sql<number>`coalesce(sum(t.campaigns), 0)`.as('total')).executeTakeFirstOrThrow()
-  return Number(row.total)
+  const pageSize = sql<number>`greatest(0, least(${limit}::bigint, n.total - ${skip}))`
+  const rows = await db
+    .with('n', () => flights.select(sql<number>`coalesce(sum(t.campaigns), 0)::bigint`.as('total')))
+    .with('p', (qb) => qb.selectFrom('n').select([
+      'n.total',
+      sql<boolean>`${skip}::bigint > n.total - ${skip} - ${pageSize}`.as('from_end'),
+      sql<number>`greatest(0, n.total - ${skip} - ${pageSize})`.as('from_end_offset')
+    ]))
+    .selectFrom('p')
+    .leftJoinLateral((eb) => {
+      const matching = () => selectCampaign(eb.selectFrom('campaigns as c')).where((w) => w.and(filterConditions(w, companyId, filters)))
+      const forwards = matching().where(sql<boolean>`not p.from_end`).orderBy('c.id', 'asc').offset(skip).limit(limit)
+      const backwards = matching().where(sql<boolean>`p.from_end`).orderBy('c.id', 'desc').offset(sql<number>`p.from_end_offset`).limit(limit)
+      return eb.selectFrom(forwards.as('f')).selectAll('f').unionAll(eb.selectFrom(backwards.as('b')).selectAll('b')).as('r')
+    }, (join) => join.onTrue())
+    .select('p.total')
+    .selectAll('r')
+    .execute()
+  // An empty page is one row of nulls beside the total (the left join); the others are whole campaigns.
+  const campaigns = (rows.filter((row) => row.id !== null) as unknown as CampaignRow[]).sort((a, b) => Number(a.id) - Number(b.id))
+  // The branches' LIMIT is the page size asked for, a constant the planner costs as such (for an
+  // expression it assumes a tenth of the rows, and may prefer sorting them all). Read from the end,
+  // the rows past the page's size are those before it.
+  const total = Number(rows[0].total)
+  const size = Math.max(0, Math.min(limit, total - skip))
+  return { total, rows: campaigns.slice(campaigns.length - size) }
 }
 
 // A period or a site-catorcena row has no id of its own: its key (campaign or site, and the period

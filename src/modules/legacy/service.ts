@@ -4,7 +4,7 @@ import type { CampaignFilters, CampaignPatchType } from '../../../schemas/campai
 import type { LegacyCampaignCreateType, LegacyCampaignType, LegacyCampaignDetailType, LegacyListQueryType, LegacySearchQueryType } from '../../../schemas/legacy.js'
 import { badRequest } from '../../errors.js'
 import { campaignNotFound, createCampaign, patchCampaign, pickFilters } from '../campaigns/service.js'
-import { campaignsInCreationOrder, countByFlights, findLegacyDetail } from './repository.js'
+import { campaignsInCreationOrder, findLegacyDetail, pageWithTotal } from './repository.js'
 
 /** search-by-date answers every match in one array: past this many, the caller is asked to page instead. */
 export const SEARCH_MAX_ROWS = 10_000
@@ -33,24 +33,13 @@ function legacyFilters (query: Partial<LegacySearchQueryType> & { tipo_campania?
 export async function listPage (db: Kysely<Database>, companyId: number, query: LegacyListQueryType) {
   const { skip, limit } = query
   const filters = legacyFilters(query)
-  return db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
-    const total = await countByFlights(trx, companyId, filters)
-    const rows = skip >= total ? [] : await pageOf(trx, companyId, filters, total, skip, limit)
-    return { data: rows, total, page: Math.floor(skip / limit), pageSize: limit }
-  })
-}
-
-async function pageOf (db: Kysely<Database>, companyId: number, filters: CampaignFilters, total: number, skip: number, limit: number) {
-  const size = Math.min(limit, total - skip)
-  const fromEnd = skip > total - skip - size
-  if (!fromEnd) return campaignsInCreationOrder(db, companyId, filters, { offset: skip, limit: size, fromEnd })
-  const rows = await campaignsInCreationOrder(db, companyId, filters, { offset: total - skip - size, limit: size, fromEnd })
-  return rows.reverse()
+  const { total, rows } = await pageWithTotal(db, companyId, filters, skip, limit)
+  return { data: rows, total, page: Math.floor(skip / limit), pageSize: limit }
 }
 
 /** Every campaign whose flight overlaps the range, in creation order. */
 export async function searchByDate (db: Kysely<Database>, companyId: number, query: LegacySearchQueryType) {
-  const rows = await campaignsInCreationOrder(db, companyId, legacyFilters(query), { offset: 0, limit: SEARCH_MAX_ROWS + 1, fromEnd: false })
+  const rows = await campaignsInCreationOrder(db, companyId, legacyFilters(query), SEARCH_MAX_ROWS + 1)
   if (rows.length > SEARCH_MAX_ROWS) {
     throw badRequest(`More than ${SEARCH_MAX_ROWS} campaigns match: narrow the dates, or page through them with GET /campaigns/?skip=&limit= or GET /v2/campaigns.`)
   }
