@@ -19,13 +19,19 @@ const totals = () => [
   sql<string>`coalesce(sum(t.alcance), 0)::text`.as('alcance')
 ]
 
+/** The company's flight totals rows that the type and date filters select (aliased `t`). */
+export function flightsMatching (db: Db, companyId: number, filters: Pick<CampaignFilters, 'tipo_campania' | 'start_date' | 'end_date'>) {
+  let flights = db.selectFrom('campaign_flight_totals as t').where('t.company_id', '=', companyId)
+  if (filters.tipo_campania) flights = flights.where('t.tipo_campania', '=', filters.tipo_campania)
+  // The flight [fecha_inicio, fecha_fin] overlaps [start_date, end_date], as the list's filter.
+  if (filters.start_date) flights = flights.where('t.fecha_fin', '>=', filters.start_date)
+  if (filters.end_date) flights = flights.where('t.fecha_inicio', '<=', filters.end_date)
+  return flights
+}
+
 /** The overview's totals, by type and by month of flight start, summed over the company's flights (not its campaigns). */
 export async function overviewByFlight (db: Db, companyId: number, filters: CampaignFilters) {
-  let base = db.selectFrom('campaign_flight_totals as t').where('t.company_id', '=', companyId).where('t.campaigns', '>', 0)
-  if (filters.tipo_campania) base = base.where('t.tipo_campania', '=', filters.tipo_campania)
-  // The flight [fecha_inicio, fecha_fin] overlaps [start_date, end_date], as the list's filter.
-  if (filters.start_date) base = base.where('t.fecha_fin', '>=', filters.start_date)
-  if (filters.end_date) base = base.where('t.fecha_inicio', '<=', filters.end_date)
+  const base = flightsMatching(db, companyId, filters).where('t.campaigns', '>', 0)
   const month = sql<string>`to_char(t.fecha_inicio, 'YYYY-MM')`
   const [overall, byTipo, byMonth] = await Promise.all([
     base.select(totals()).executeTakeFirstOrThrow(),

@@ -21,9 +21,12 @@ export class DefaultOwnerError extends Error {
   }
 }
 
+/** ADMIN_EMAIL, normalised; the development default outside production, '' in it when unset. */
+const defaultOwnerEmail = (config: Pick<Config, 'isProduction' | 'ADMIN_EMAIL'>) => normaliseEmail(config.ADMIN_EMAIL ?? (config.isProduction ? '' : DEV_ADMIN_EMAIL))
+
 /** The admin credentials to seed, or why they are refused (production demands real ones). */
 export function defaultOwnerCredentials (config: Pick<Config, 'isProduction' | 'ADMIN_EMAIL' | 'ADMIN_PASSWORD'>): { email: string, password: string } {
-  const email = normaliseEmail(config.ADMIN_EMAIL ?? (config.isProduction ? '' : DEV_ADMIN_EMAIL))
+  const email = defaultOwnerEmail(config)
   const password = config.ADMIN_PASSWORD ?? (config.isProduction ? '' : DEV_ADMIN_PASSWORD)
   if (config.isProduction) {
     if (!email || !password) throw new DefaultOwnerError('ADMIN_EMAIL and ADMIN_PASSWORD are required in production to create the default owner.')
@@ -80,7 +83,7 @@ export async function ensureDefaultOwner (db: Kysely<Database>, config: OwnerCon
 
 /** The company of the ADMIN_EMAIL user (the seed's sample data goes there, by identity), or undefined. */
 export async function defaultOwnerCompanyId (db: Kysely<Database>, config: Pick<Config, 'isProduction' | 'ADMIN_EMAIL'>): Promise<number | undefined> {
-  const email = normaliseEmail(config.ADMIN_EMAIL ?? (config.isProduction ? '' : DEV_ADMIN_EMAIL))
+  const email = defaultOwnerEmail(config)
   const user = email ? await findUserByEmail(db, email) : undefined
   return user ? Number(user.company_id) : undefined
 }

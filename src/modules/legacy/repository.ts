@@ -4,15 +4,19 @@ import type { CampaignFilters } from '../../../schemas/campaigns.js'
 import type { Database } from '../../db/schema.js'
 import { filterConditions } from '../campaigns/filters.js'
 import { selectCampaign } from '../campaigns/list-repository.js'
+import { flightsMatching } from '../analytics/overview-repository.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
 type CampaignRow = Awaited<ReturnType<typeof campaignsInCreationOrder>>[number]
 
+/** The company's campaigns that match the filters, as v1 rows (aliased `c`). */
+const matchingCampaigns = (db: Db, companyId: number, filters: CampaignFilters) =>
+  selectCampaign(db.selectFrom('campaigns as c')).where((eb) => eb.and(filterConditions(eb, companyId, filters)))
+
 /** Campaigns in creation order (the old service's row order), the first `limit`. */
 export function campaignsInCreationOrder (db: Db, companyId: number, filters: CampaignFilters, limit: number) {
-  return selectCampaign(db.selectFrom('campaigns as c'))
-    .where((eb) => eb.and(filterConditions(eb, companyId, filters)))
+  return matchingCampaigns(db, companyId, filters)
     .orderBy('c.id', 'asc')
     .limit(limit)
     .execute()
@@ -27,10 +31,7 @@ export function campaignsInCreationOrder (db: Db, companyId: number, filters: Ca
  * the plan does not choose is skipped by a one-time filter.
  */
 export async function pageWithTotal (db: Db, companyId: number, filters: CampaignFilters, skip: number, limit: number): Promise<{ total: number, rows: CampaignRow[] }> {
-  let flights = db.selectFrom('campaign_flight_totals as t').where('t.company_id', '=', companyId)
-  if (filters.tipo_campania) flights = flights.where('t.tipo_campania', '=', filters.tipo_campania)
-  if (filters.start_date) flights = flights.where('t.fecha_fin', '>=', filters.start_date)
-  if (filters.end_date) flights = flights.where('t.fecha_inicio', '<=', filters.end_date)
+  const flights = flightsMatching(db, companyId, filters)
   const pageSize = sql<number>`greatest(0, least(${limit}::bigint, n.total - ${skip}))`
   const rows = await db
     .with('n', () => flights.select(sql<number>`coalesce(sum(t.campaigns), 0)::bigint`.as('total')))
@@ -41,7 +42,7 @@ export async function pageWithTotal (db: Db, companyId: number, filters: Campaig
     ]))
     .selectFrom('p')
     .leftJoinLateral((eb) => {
-      const matching = () => selectCampaign(eb.selectFrom('campaigns as c')).where((w) => w.and(filterConditions(w, companyId, filters)))
+      const matching = () => matchingCampaigns(db, companyId, filters)
       const forwards = matching().where(sql<boolean>`not p.from_end`).orderBy('c.id', 'asc').offset(skip).limit(limit)
       const backwards = matching().where(sql<boolean>`p.from_end`).orderBy('c.id', 'desc').offset(sql<number>`p.from_end_offset`).limit(limit)
       return eb.selectFrom(forwards.as('f')).selectAll('f').unionAll(eb.selectFrom(backwards.as('b')).selectAll('b')).as('r')
