@@ -4,14 +4,15 @@ import '../node-version.js'
 import { integerOption, readCommandLine } from './command-line.js'
 import { withDatabase } from './with-database.js'
 import { findDrift, rebuildFigures, type Drift } from '../modules/analytics/figures-check.js'
-import { findFlightDrift, rebuildFlights } from '../modules/analytics/flights-check.js'
+import { findFlightDrift, findTypeCountDrift, rebuildFlights, rebuildTypeCounts } from '../modules/analytics/flights-check.js'
 
 const HELP = `Usage: npm run analytics:rebuild -- [--company-id N] [--dry-run]
 
 Recomputes, from scratch, the figures the database maintains on each campaign
 (sites_count, periods_count, its metro zones and states: the list's counts and
-its zm and estado filters) from the facts, periods and sites, and the overview's
-totals per flight from the campaigns, and stores those that differ. Run it after an upgrade or a restore; on a healthy database it
+its zm and estado filters) from the facts, periods and sites, the overview's
+totals per flight and the number of campaigns per type (the v1 list's total)
+from the campaigns, and stores those that differ. Run it after an upgrade or a restore; on a healthy database it
 finds nothing. Writes to the facts wait while it runs (reads go on). Works on
 DATABASE_URL (or the embedded PGlite directory when it is unset).
 
@@ -39,6 +40,9 @@ await withDatabase(async (connection) => {
   const flights = dryRun ? await findFlightDrift(connection.db, companyId) : await rebuildFlights(connection.db, companyId)
   for (const f of flights) console.log(`${dryRun ? 'differs' : 'corrected'}: company ${f.company_id} flight ${f.tipo_campania} ${f.fecha_inicio}..${f.fecha_fin}: ${JSON.stringify(f.stored)} -> ${JSON.stringify(f.recomputed)}`)
   console.log(flights.length === 0 ? `Overview flight totals of ${scope} match their campaigns.` : `${flights.length} flight total(s) of ${scope} ${dryRun ? 'differ (dry run: nothing changed)' : 'corrected'}.`)
+  const types = dryRun ? await findTypeCountDrift(connection.db, companyId) : await rebuildTypeCounts(connection.db, companyId)
+  for (const c of types) console.log(`${dryRun ? 'differs' : 'corrected'}: company ${c.company_id} campaigns of type ${c.tipo_campania}: ${c.stored} -> ${c.recomputed}`)
+  console.log(types.length === 0 ? `Campaign counts per type of ${scope} match their campaigns.` : `${types.length} campaign count(s) per type of ${scope} ${dryRun ? 'differ (dry run: nothing changed)' : 'corrected'}.`)
   if (drift.length === 0) console.log(`Campaign figures of ${scope} match a full recomputation: nothing to correct (${Date.now() - started} ms).`)
   else console.log(`${drift.length} campaign(s) of ${scope} ${dryRun ? 'differ from a full recomputation (dry run: nothing changed)' : 'corrected from a full recomputation'} (${Date.now() - started} ms).`)
 }, {

@@ -81,6 +81,7 @@ export const DATABASE_COLUMNS = {
     impactos_vehiculos: 'numeric',
     alcance: 'numeric'
   },
+  campaign_type_counts: { company_id: 'bigint', tipo_campania: 'text', campaigns: 'bigint' },
   campaign_periods: {
     company_id: 'bigint', campaign_id: 'bigint', period: 'text', impactos_periodo_personas: 'numeric', impactos_periodo_vehiculos: 'numeric'
   },

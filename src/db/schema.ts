@@ -88,6 +88,13 @@ export interface CampaignsTable {
   estados: ColumnType<string[], string[] | undefined, string[]>
 }
 
+/** The number of campaigns per company and type, kept by triggers on campaigns (db/migrations/0006_campaign_type_counts.ts). */
+export interface CampaignTypeCountsTable {
+  company_id: number
+  tipo_campania: 'mensual' | 'catorcenal'
+  campaigns: number
+}
+
 /** The overview's totals per company and flight, kept by triggers on campaigns (db/migrations/0005_overview_aggregates.ts). */
 export interface CampaignFlightTotalsTable {
   company_id: number
@@ -167,6 +174,7 @@ export interface Database {
   sites: SitesTable
   campaign_site_periods: CampaignSitePeriodsTable
   campaign_flight_totals: CampaignFlightTotalsTable
+  campaign_type_counts: CampaignTypeCountsTable
 }
 
 export type User = Selectable<UsersTable>

@@ -1,7 +1,7 @@
 import t from 'tap'
 import fc from 'fast-check'
 import { findDrift, rebuildFigures } from '../../src/modules/analytics/figures-check.js'
-import { findFlightDrift, rebuildFlights } from '../../src/modules/analytics/flights-check.js'
+import { findFlightDrift, findTypeCountDrift, rebuildFlights, rebuildTypeCounts } from '../../src/modules/analytics/flights-check.js'
 import { ENGINE, buildTestApp, createUserWithToken } from '../helper.js'
 import { campaign, period, runImport, site, type Export } from '../imports/fixtures.js'
 
@@ -70,6 +70,8 @@ t.test(`after every write of a random sequence, the maintained figures equal a f
       if (drift.length > 0) throw new Error(`after ${JSON.stringify(o)}: ${JSON.stringify(drift)}`)
       const flights = await findFlightDrift(app.db, user.companyId)
       if (flights.length > 0) throw new Error(`after ${JSON.stringify(o)}, the overview's flight totals: ${JSON.stringify(flights)}`)
+      const types = await findTypeCountDrift(app.db, user.companyId)
+      if (types.length > 0) throw new Error(`after ${JSON.stringify(o)}, the campaign counts per type: ${JSON.stringify(types)}`)
     }
   }), { numRuns: 12, seed: Number(process.env.FC_SEED ?? Date.now() % 2 ** 31) })
   t.ok(writes > 12, `${writes} writes checked`)
@@ -115,4 +117,18 @@ t.test('the rebuild replaces the overview\'s flight totals with what the campaig
   t.same(await findFlightDrift(app.db, user.companyId), [])
   const overview = (await app.inject({ url: '/v2/analytics/overview?start_date=2025-05-15', headers: { authorization: user.authorization } })).json()
   t.same(overview.totals, { campaigns: 2, impactos_personas: 350, impactos_vehiculos: 0, alcance: 0 })
+})
+
+t.test('the rebuild replaces the campaign counts per type with a count of the campaigns, and reports each that differed', async (t) => {
+  const app = await buildTestApp(t)
+  const user = await createUserWithToken(app, { role: 'admin' })
+  for (const [name, tipo] of [['T1', 'mensual'], ['T2', 'mensual'], ['T3', 'catorcenal']] as const) {
+    t.equal((await app.inject({ method: 'POST', url: '/v2/campaigns', headers: { authorization: user.authorization }, payload: { name, tipo_campania: tipo, fecha_inicio: '2025-05-01', fecha_fin: '2025-05-31' } })).statusCode, 201)
+  }
+  t.same(await rebuildTypeCounts(app.db, user.companyId), [], 'nothing to correct')
+  await app.db.updateTable('campaign_type_counts').set({ campaigns: 7 }).where('company_id', '=', user.companyId).where('tipo_campania', '=', 'mensual').execute()
+  t.same(await rebuildTypeCounts(app.db, user.companyId), [{ company_id: user.companyId, tipo_campania: 'mensual', stored: 7, recomputed: 2 }])
+  t.same(await findTypeCountDrift(app.db, user.companyId), [])
+  const page = (await app.inject({ url: '/campaigns/?skip=0&limit=1', headers: { authorization: user.authorization } })).json()
+  t.equal(page.total, 3, 'the v1 total reads the corrected counts')
 })

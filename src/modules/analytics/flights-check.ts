@@ -51,3 +51,35 @@ async function replaceFlights (trx: Transaction<Database>, companyId: number | n
     group by company_id, tipo_campania, fecha_inicio, fecha_fin`.execute(trx)
   return drift
 }
+
+/** A company and type whose maintained number of campaigns (db/migrations/0006) differs from a count of its campaigns. */
+export type TypeCountDrift = { company_id: number, tipo_campania: string, stored: number, recomputed: number }
+
+// A type without campaigns may keep a row of zero: not a difference.
+const countedTypes = (companyId: number | null) => sql<TypeCountDrift>`
+  with truth as (
+    select company_id, tipo_campania, count(*) as campaigns from campaigns
+    where ${companyId}::bigint is null or company_id = ${companyId} group by company_id, tipo_campania),
+  stored as (select * from campaign_type_counts where ${companyId}::bigint is null or company_id = ${companyId})
+  select company_id, tipo_campania, coalesce(s.campaigns, 0)::integer as stored, coalesce(t.campaigns, 0)::integer as recomputed
+  from truth t full join stored s using (company_id, tipo_campania)
+  where coalesce(t.campaigns, 0) <> coalesce(s.campaigns, 0)
+  order by company_id, tipo_campania`
+
+export async function findTypeCountDrift (db: Db, companyId: number | null = null): Promise<TypeCountDrift[]> {
+  return (await countedTypes(companyId).execute(db)).rows
+}
+
+/** Replaces the campaign counts per type (of one company, or all) with a count of the campaigns, returning those that differed. */
+export function rebuildTypeCounts (db: Kysely<Database>, companyId: number | null = null): Promise<TypeCountDrift[]> {
+  return db.transaction().execute(async (trx) => {
+    await sql`lock table campaigns in share mode`.execute(trx)
+    const drift = await findTypeCountDrift(trx, companyId)
+    if (drift.length === 0) return drift
+    await sql`delete from campaign_type_counts where ${companyId}::bigint is null or company_id = ${companyId}`.execute(trx)
+    await sql`insert into campaign_type_counts (company_id, tipo_campania, campaigns)
+      select company_id, tipo_campania, count(*) from campaigns
+      where ${companyId}::bigint is null or company_id = ${companyId} group by company_id, tipo_campania`.execute(trx)
+    return drift
+  })
+}

@@ -23,18 +23,39 @@ export function campaignsInCreationOrder (db: Db, companyId: number, filters: Ca
 }
 
 /**
- * One page by skip and limit in creation order, with the exact total, in one statement (one
- * snapshot, one round trip, no transaction). The total comes from the maintained flight totals
- * (db/migrations/0005): as many rows as the company has flights, not campaigns, so it costs the
- * same at any size. Pages past the middle are read from the end (OFFSET walks the index from
- * where it starts), so the deepest page is as cheap as the first: of the two branches, the one
- * the plan does not choose is skipped by a one-time filter.
+ * The exact number of the company's campaigns that match, from figures maintained beside them:
+ * without dates, the counts per type (db/migrations/0006), one row per type; with dates, the
+ * flight totals (db/migrations/0005), as many rows as the company has flights. Neither grows with
+ * the number of campaigns.
  */
-export async function pageWithTotal (db: Db, companyId: number, filters: CampaignFilters, skip: number, limit: number): Promise<{ total: number, rows: CampaignRow[] }> {
-  const flights = flightsMatching(db, companyId, filters)
+function matchingTotal (db: Db, companyId: number, filters: CampaignFilters) {
+  const total = sql<number>`coalesce(sum(t.campaigns), 0)::bigint`.as('total')
+  if (filters.start_date || filters.end_date) return flightsMatching(db, companyId, filters).select(total)
+  let counts = db.selectFrom('campaign_type_counts as t').where('t.company_id', '=', companyId)
+  if (filters.tipo_campania) counts = counts.where('t.tipo_campania', '=', filters.tipo_campania)
+  return counts.select(total)
+}
+
+/** Pages that start this close to the beginning are read forwards (OFFSET walks this many index entries at most). */
+const NEAR_START = 1000
+
+/** A page near the start, beside the total: one plain statement, about as cheap to plan as a v2 page. */
+function pageNearStart (db: Db, companyId: number, filters: CampaignFilters, skip: number, limit: number) {
+  return db.selectFrom(matchingTotal(db, companyId, filters).as('n'))
+    .leftJoinLateral(() => matchingCampaigns(db, companyId, filters).orderBy('c.id', 'asc').offset(skip).limit(limit).as('r'), (join) => join.onTrue())
+    .select('n.total')
+    .selectAll('r')
+}
+
+/**
+ * A page further in, beside the total. Pages past the middle are read from the end (OFFSET walks
+ * the index from where it starts), so the deepest page is as cheap as the first: of the two
+ * branches, the one the plan does not choose is skipped by a one-time filter.
+ */
+function pageFromNearerEnd (db: Db, companyId: number, filters: CampaignFilters, skip: number, limit: number) {
   const pageSize = sql<number>`greatest(0, least(${limit}::bigint, n.total - ${skip}))`
-  const rows = await db
-    .with('n', () => flights.select(sql<number>`coalesce(sum(t.campaigns), 0)::bigint`.as('total')))
+  return db
+    .with('n', () => matchingTotal(db, companyId, filters))
     .with('p', (qb) => qb.selectFrom('n').select([
       'n.total',
       sql<boolean>`${skip}::bigint > n.total - ${skip} - ${pageSize}`.as('from_end'),
@@ -49,7 +70,11 @@ export async function pageWithTotal (db: Db, companyId: number, filters: Campaig
     }, (join) => join.onTrue())
     .select('p.total')
     .selectAll('r')
-    .execute()
+}
+
+/** One page by skip and limit in creation order, with the exact total, in one statement (one snapshot, one round trip, no transaction). */
+export async function pageWithTotal (db: Db, companyId: number, filters: CampaignFilters, skip: number, limit: number): Promise<{ total: number, rows: CampaignRow[] }> {
+  const rows = await (skip < NEAR_START ? pageNearStart : pageFromNearerEnd)(db, companyId, filters, skip, limit).execute()
   // An empty page is one row of nulls beside the total (the left join); the others are whole campaigns.
   const campaigns = (rows.filter((row) => row.id !== null) as unknown as CampaignRow[]).sort((a, b) => Number(a.id) - Number(b.id))
   // The branches' LIMIT is the page size asked for, a constant the planner costs as such (for an
