@@ -182,8 +182,14 @@ try {
   const name = encodeURIComponent(targets.detailName)
   // The old dashboard's list (v1, at the root): its deepest page is the last page of 5 by skip.
   const legacy = `http://127.0.0.1:${app.ready.port}/campaigns/`
-  const { total } = await (await fetch(`${legacy}?limit=1`, { headers })).json() as { total: number }
-  const deepest = Math.max(0, Math.floor((total - 1) / 5) * 5)
+  const byType = '&tipo_campania=mensual'
+  const byDates = '&start_date=2025-06-01&end_date=2025-06-30'
+  // The skip of the last page of 5, as the old dashboard's last-page button asks for it.
+  const deepestSkip = async (filters: string) => {
+    const { total } = await (await fetch(`${legacy}?skip=0&limit=1${filters}`, { headers })).json() as { total: number }
+    return Math.max(0, Math.floor((total - 1) / 5) * 5)
+  }
+  const [deepest, deepestByType, deepestByDates] = [await deepestSkip(''), await deepestSkip(byType), await deepestSkip(byDates)]
   console.log(`# measuring ${args.tsx ? 'the app through tsx' : `the compiled app (${PRODUCTION_ARGS.join(' ')})`} at concurrency ${connections}: ${warmup} s warm-up per target, then ${rounds} rounds of ${duration} s per endpoint, each between two ceiling windows`)
   const listSet: Target[] = [
     { name: 'list last page', url: `${base}/campaigns?cursor=${encodeURIComponent(targets.lastPageCursor)}`, headers },
@@ -192,9 +198,10 @@ try {
     { name: 'summary', url: `${base}/campaigns/${name}/summary`, headers },
     { name: 'v1 list first page', url: `${legacy}?skip=0&limit=5`, headers },
     { name: 'v1 list deepest page', url: `${legacy}?skip=${deepest}&limit=5`, headers },
-    { name: 'v1 list middle page', url: `${legacy}?skip=${Math.floor(total / 10) * 5}&limit=5`, headers },
-    { name: 'v1 list by type', url: `${legacy}?skip=0&limit=5&tipo_campania=mensual`, headers },
-    { name: 'v1 list by dates', url: `${legacy}?skip=0&limit=5&start_date=2025-06-01&end_date=2025-06-30`, headers }
+    { name: 'v1 list by type', url: `${legacy}?skip=0&limit=5${byType}`, headers },
+    { name: 'v1 list by type, deepest', url: `${legacy}?skip=${deepestByType}&limit=5${byType}`, headers },
+    { name: 'v1 list by dates', url: `${legacy}?skip=0&limit=5${byDates}`, headers },
+    { name: 'v1 list by dates, deepest', url: `${legacy}?skip=${deepestByDates}&limit=5${byDates}`, headers }
   ]
   const zone = encodeURIComponent(targets.zone)
   const state = encodeURIComponent(targets.state)

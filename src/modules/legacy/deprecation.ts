@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 export const LEGACY_TAG = 'v1 (legacy)'
 
 /** The day the v1 contract was deprecated (v2 became the API), as RFC 9745 writes it: `@` and Unix seconds. */
-const DEPRECATED_AT = Date.UTC(2026, 11, 2) / 1000
+const DEPRECATION = `@${Date.UTC(2026, 11, 2) / 1000}`
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -29,13 +29,16 @@ export function serveAsLegacy (app: FastifyInstance, { sunset }: { sunset?: stri
   app.addHook('onRoute', (route) => {
     route.schema = { ...route.schema, deprecated: true, tags: [LEGACY_TAG] } as typeof route.schema
   })
-  app.addHook('onSend', async (request, reply) => {
-    reply.header('deprecation', `@${DEPRECATED_AT}`)
+  // Done-style hooks: an async one costs a promise per request, on every v1 answer.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    reply.header('deprecation', DEPRECATION)
     const successor = request.routeOptions.config.successor
     if (successor) reply.header('link', `<${successorUrl(successor, request)}>; rel="successor-version"`)
     if (sunsetHeader) reply.header('sunset', sunsetHeader)
+    done(null, payload)
   })
-  app.addHook('onResponse', async (request) => {
+  app.addHook('onResponse', (request, _reply, done) => {
     app.appMetrics.legacyRequests.inc({ route: request.routeOptions.url ?? 'unknown' })
+    done()
   })
 }
