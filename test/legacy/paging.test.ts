@@ -1,4 +1,5 @@
 import t from 'tap'
+import { sql } from 'kysely'
 import { buildTestApp, createUserWithToken } from '../helper.js'
 import { insertCampaigns } from '../support/campaign-fixtures.js'
 import { v1 } from './support.js'
@@ -71,5 +72,32 @@ t.test('the type and date filters match a reference computed here', async (t) =>
     const response = await v1(app, owner.authorization, 'GET', `/campaigns/?${bad}`)
     t.equal(response.statusCode, 400, `${bad} is a 400`)
     t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8', `${bad}: a problem document`)
+  }
+})
+
+t.test('pages far from the start (read from the nearer end, forwards or backwards) are the reference\'s, with the total, filtered or not', async (t) => {
+  const app = await buildTestApp(t)
+  const owner = await createUserWithToken(app)
+  // Past the first thousand rows a page comes from the two-branch statement: enough campaigns for
+  // its forwards branch (before the middle) and its backwards one (after it).
+  await sql`
+    insert into campaigns (company_id, name, tipo_campania, fecha_inicio, fecha_fin)
+    select ${owner.companyId}, 'deep-' || lpad(((g * 7919) % 2600)::text, 4, '0'), case when g % 3 = 0 then 'catorcenal' else 'mensual' end,
+      date '2025-01-01' + (g % 300), date '2025-01-01' + (g % 300) + 20
+    from generate_series(1, 2600) as g order by g`.execute(app.db)
+  const reference = async (filters: string) => {
+    const tipo = filters.includes('tipo_campania=mensual') ? sql`and tipo_campania = 'mensual'` : sql``
+    const dates = filters.includes('start_date') ? sql`and fecha_fin >= '2025-02-01' and fecha_inicio <= '2025-09-30'` : sql``
+    const { rows } = await sql<{ name: string }>`select name from campaigns where company_id = ${owner.companyId} ${tipo} ${dates} order by id`.execute(app.db)
+    return rows.map((r) => r.name)
+  }
+  // Each set matches over 1,000 campaigns, so both branches serve it.
+  for (const filters of ['', '&tipo_campania=mensual', '&start_date=2025-02-01&end_date=2025-09-30', '&tipo_campania=mensual&start_date=2025-02-01&end_date=2025-09-30']) {
+    const names = await reference(filters)
+    t.ok(names.length > 1000 + 7, `${filters || 'unfiltered'}: ${names.length} campaigns match`)
+    for (const skip of [999, 1000, 1003, Math.floor(names.length / 2) - 3, names.length - 1001, names.length - 7, names.length - 1, names.length, names.length + 5]) {
+      const body = (await v1(app, owner.authorization, 'GET', `/campaigns/?skip=${skip}&limit=7${filters}`)).json()
+      t.same({ names: body.data.map((c: { name: string }) => c.name), total: body.total }, { names: names.slice(skip, skip + 7), total: names.length }, `${filters || 'unfiltered'}, skip ${skip} of ${names.length}`)
+    }
   }
 })
