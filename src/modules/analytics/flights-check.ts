@@ -33,23 +33,29 @@ export async function findFlightDrift (db: Db, companyId: number | null = null):
 }
 
 /**
- * Replaces the flight totals (of one company, or all) with a recomputation from the campaigns,
- * returning the flights that differed. Campaign writes wait while it runs (SHARE lock), reads do not.
+ * Replaces a table kept from the campaigns (of one company, or all) with its recomputation when
+ * `find` reports a difference, returning the differences. Campaign writes wait while it runs
+ * (SHARE lock), reads do not.
  */
-export function rebuildFlights (db: Kysely<Database>, companyId: number | null = null): Promise<FlightDrift[]> {
-  return db.transaction().execute((trx) => replaceFlights(trx, companyId))
+function replaceFromCampaigns<Drift> (db: Kysely<Database>, companyId: number | null, table: 'campaign_flight_totals' | 'campaign_type_counts',
+  find: (trx: Transaction<Database>) => Promise<Drift[]>, recompute: ReturnType<typeof sql>): Promise<Drift[]> {
+  return db.transaction().execute(async (trx) => {
+    await sql`lock table campaigns in share mode`.execute(trx)
+    const drift = await find(trx)
+    if (drift.length === 0) return drift
+    await sql`delete from ${sql.table(table)} where ${companyId}::bigint is null or company_id = ${companyId}`.execute(trx)
+    await recompute.execute(trx)
+    return drift
+  })
 }
 
-async function replaceFlights (trx: Transaction<Database>, companyId: number | null): Promise<FlightDrift[]> {
-  await sql`lock table campaigns in share mode`.execute(trx)
-  const drift = await findFlightDrift(trx, companyId)
-  if (drift.length === 0) return drift
-  await sql`delete from campaign_flight_totals where ${companyId}::bigint is null or company_id = ${companyId}`.execute(trx)
-  await sql`insert into campaign_flight_totals (company_id, tipo_campania, fecha_inicio, fecha_fin, campaigns, impactos_personas, impactos_vehiculos, alcance)
+/** Replaces the flight totals (of one company, or all) with a recomputation from the campaigns, returning the flights that differed. */
+export function rebuildFlights (db: Kysely<Database>, companyId: number | null = null): Promise<FlightDrift[]> {
+  return replaceFromCampaigns(db, companyId, 'campaign_flight_totals', (trx) => findFlightDrift(trx, companyId), sql`
+    insert into campaign_flight_totals (company_id, tipo_campania, fecha_inicio, fecha_fin, campaigns, impactos_personas, impactos_vehiculos, alcance)
     select company_id, tipo_campania, fecha_inicio, fecha_fin, count(*), coalesce(sum(impactos_personas), 0), coalesce(sum(impactos_vehiculos), 0), coalesce(sum(alcance), 0)
     from campaigns where ${companyId}::bigint is null or company_id = ${companyId}
-    group by company_id, tipo_campania, fecha_inicio, fecha_fin`.execute(trx)
-  return drift
+    group by company_id, tipo_campania, fecha_inicio, fecha_fin`)
 }
 
 /** A company and type whose maintained number of campaigns (db/migrations/0006) differs from a count of its campaigns. */
@@ -72,14 +78,8 @@ export async function findTypeCountDrift (db: Db, companyId: number | null = nul
 
 /** Replaces the campaign counts per type (of one company, or all) with a count of the campaigns, returning those that differed. */
 export function rebuildTypeCounts (db: Kysely<Database>, companyId: number | null = null): Promise<TypeCountDrift[]> {
-  return db.transaction().execute(async (trx) => {
-    await sql`lock table campaigns in share mode`.execute(trx)
-    const drift = await findTypeCountDrift(trx, companyId)
-    if (drift.length === 0) return drift
-    await sql`delete from campaign_type_counts where ${companyId}::bigint is null or company_id = ${companyId}`.execute(trx)
-    await sql`insert into campaign_type_counts (company_id, tipo_campania, campaigns)
-      select company_id, tipo_campania, count(*) from campaigns
-      where ${companyId}::bigint is null or company_id = ${companyId} group by company_id, tipo_campania`.execute(trx)
-    return drift
-  })
+  return replaceFromCampaigns(db, companyId, 'campaign_type_counts', (trx) => findTypeCountDrift(trx, companyId), sql`
+    insert into campaign_type_counts (company_id, tipo_campania, campaigns)
+    select company_id, tipo_campania, count(*) from campaigns
+    where ${companyId}::bigint is null or company_id = ${companyId} group by company_id, tipo_campania`)
 }
