@@ -27,7 +27,7 @@ const TOUCHED = 'touched as (select distinct company_id, id from unnest(companie
 const SET_SITES = (x: string) => `update campaigns c set sites_count = ${x}.sites_count, zms = ${x}.zms, estados = ${x}.estados`
 const SITES_CHANGED = (x: string) => `(c.sites_count, c.zms, c.estados) is distinct from (${x}.sites_count, ${x}.zms, ${x}.estados)`
 
-const REFRESH_FUNCTIONS = [
+export const REFRESH_FUNCTIONS = [
   `create function refresh_campaign_sites_each (companies bigint[], campaigns bigint[]) returns void language sql as $$
   with ${TOUCHED}
   ${SET_SITES('x')}

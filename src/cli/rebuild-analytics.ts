@@ -5,14 +5,16 @@ import { integerOption, readCommandLine } from './command-line.js'
 import { withDatabase } from './with-database.js'
 import { findDrift, rebuildFigures, type Drift } from '../modules/analytics/figures-check.js'
 import { findFlightDrift, findTypeCountDrift, rebuildFlights, rebuildTypeCounts } from '../modules/analytics/flights-check.js'
+import { findZoneDrift, rebuildZones } from '../modules/analytics/zones-check.js'
 
 const HELP = `Usage: npm run analytics:rebuild -- [--company-id N] [--dry-run]
 
 Recomputes, from scratch, the figures the database maintains on each campaign
 (sites_count, periods_count, its metro zones and states: the list's counts and
-its zm and estado filters) from the facts, periods and sites, the overview's
-totals per flight and the number of campaigns per type (the v1 list's total)
-from the campaigns, and stores those that differ. Run it after an upgrade or a restore; on a healthy database it
+its zm and estado filters, its sites' zones and impacts) from the facts,
+periods and sites, the overview's totals per flight and the number of campaigns
+per type (the v1 list's total) from the campaigns, the overview's by_zm figures
+per site and zone from the facts, and stores those that differ. Run it after an upgrade or a restore; on a healthy database it
 finds nothing. Writes to the facts wait while it runs (reads go on). Works on
 DATABASE_URL (or the embedded PGlite directory when it is unset).
 
@@ -43,6 +45,9 @@ await withDatabase(async (connection) => {
   const types = dryRun ? await findTypeCountDrift(connection.db, companyId) : await rebuildTypeCounts(connection.db, companyId)
   for (const c of types) console.log(`${dryRun ? 'differs' : 'corrected'}: company ${c.company_id} campaigns of type ${c.tipo_campania}: ${c.stored} -> ${c.recomputed}`)
   console.log(types.length === 0 ? `Campaign counts per type of ${scope} match their campaigns.` : `${types.length} campaign count(s) per type of ${scope} ${dryRun ? 'differ (dry run: nothing changed)' : 'corrected'}.`)
+  const zones = dryRun ? await findZoneDrift(connection.db, companyId) : await rebuildZones(connection.db, companyId)
+  for (const z of zones) console.log(`${dryRun ? 'differs' : 'corrected'}: ${z.table} ${JSON.stringify(z.key)}: ${JSON.stringify(z.stored)} -> ${JSON.stringify(z.recomputed)}`)
+  console.log(zones.length === 0 ? `Overview zone figures of ${scope} match their facts.` : `${zones.length} zone figure(s) of ${scope} ${dryRun ? 'differ (dry run: nothing changed)' : 'corrected'}.`)
   if (drift.length === 0) console.log(`Campaign figures of ${scope} match a full recomputation: nothing to correct (${Date.now() - started} ms).`)
   else console.log(`${drift.length} campaign(s) of ${scope} ${dryRun ? 'differ from a full recomputation (dry run: nothing changed)' : 'corrected from a full recomputation'} (${Date.now() - started} ms).`)
 }, {

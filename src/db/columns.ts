@@ -69,7 +69,10 @@ export const DATABASE_COLUMNS = {
     sites_count: 'integer',
     periods_count: 'integer',
     zms: 'ARRAY',
-    estados: 'ARRAY'
+    estados: 'ARRAY',
+    site_ids: 'ARRAY',
+    site_zms: 'ARRAY',
+    site_impactos: 'ARRAY'
   },
   campaign_flight_totals: {
     company_id: 'bigint',
@@ -82,6 +85,10 @@ export const DATABASE_COLUMNS = {
     alcance: 'numeric'
   },
   campaign_type_counts: { company_id: 'bigint', tipo_campania: 'text', campaigns: 'bigint' },
+  flight_site_totals: { company_id: 'bigint', tipo_campania: 'text', fecha_inicio: 'date', fecha_fin: 'date', site_id: 'bigint', campaigns: 'bigint', impactos: 'numeric' },
+  type_site_totals: { company_id: 'bigint', tipo_campania: 'text', site_id: 'bigint', campaigns: 'bigint', impactos: 'numeric' },
+  flight_zone_counts: { company_id: 'bigint', tipo_campania: 'text', fecha_inicio: 'date', fecha_fin: 'date', zm: 'text', campaigns: 'bigint' },
+  type_zone_counts: { company_id: 'bigint', tipo_campania: 'text', zm: 'text', campaigns: 'bigint' },
   campaign_periods: {
     company_id: 'bigint', campaign_id: 'bigint', period: 'text', impactos_periodo_personas: 'numeric', impactos_periodo_vehiculos: 'numeric'
   },

@@ -86,6 +86,11 @@ export interface CampaignsTable {
   /** The distinct metro zones and states of the campaign's sites with facts, sorted; kept like sites_count. */
   zms: ColumnType<string[], string[] | undefined, string[]>
   estados: ColumnType<string[], string[] | undefined, string[]>
+  /** The campaign's sites with facts (sorted), each one's zone and the sum of its facts' impacts there; kept like sites_count (db/migrations/0007_zone_aggregates.ts). */
+  site_ids: ColumnType<string[], string[] | undefined, string[]>
+  site_zms: ColumnType<Array<string | null>, Array<string | null> | undefined, Array<string | null>>
+  /** numeric[]: exact sums, as text. */
+  site_impactos: ColumnType<string[], string[] | undefined, string[]>
 }
 
 /** The number of campaigns per company and type, kept by triggers on campaigns (db/migrations/0006_campaign_type_counts.ts). */
@@ -94,6 +99,26 @@ export interface CampaignTypeCountsTable {
   tipo_campania: 'mensual' | 'catorcenal'
   campaigns: number
 }
+
+/** Campaigns with facts at a site, and those facts' impacts, per flight or per type (db/migrations/0007_zone_aggregates.ts). */
+export interface SiteTotalsTable {
+  company_id: number
+  tipo_campania: 'mensual' | 'catorcenal'
+  site_id: number
+  campaigns: number
+  /** numeric: an exact sum (read it as text). */
+  impactos: string
+}
+
+/** Campaigns with facts at a site of a zone (NULL: a site without one), per flight or per type (db/migrations/0007_zone_aggregates.ts). */
+export interface ZoneCountsTable {
+  company_id: number
+  tipo_campania: 'mensual' | 'catorcenal'
+  zm: string | null
+  campaigns: number
+}
+
+type PerFlight = { fecha_inicio: CalendarDate, fecha_fin: CalendarDate }
 
 /** The overview's totals per company and flight, kept by triggers on campaigns (db/migrations/0005_overview_aggregates.ts). */
 export interface CampaignFlightTotalsTable {
@@ -175,6 +200,10 @@ export interface Database {
   campaign_site_periods: CampaignSitePeriodsTable
   campaign_flight_totals: CampaignFlightTotalsTable
   campaign_type_counts: CampaignTypeCountsTable
+  flight_site_totals: SiteTotalsTable & PerFlight
+  type_site_totals: SiteTotalsTable
+  flight_zone_counts: ZoneCountsTable & PerFlight
+  type_zone_counts: ZoneCountsTable
 }
 
 export type User = Selectable<UsersTable>

@@ -34,6 +34,7 @@ t.test('the rebuild reports and corrects the figures that differ from a full rec
   const company = await connection.db.insertInto('companies').values({ name: 'Restored' }).returning('id').executeTakeFirstOrThrow()
   await connection.db.insertInto('campaigns').values({ company_id: company.id, name: 'Vieja', tipo_campania: 'mensual', fecha_inicio: '2025-01-01', fecha_fin: '2025-01-31', sites_count: 5, zms: ['Monterrey'] }).execute()
   await connection.db.updateTable('campaign_type_counts').set({ campaigns: 3 }).where('company_id', '=', company.id).execute()
+  await connection.db.insertInto('type_zone_counts').values({ company_id: company.id, tipo_campania: 'mensual', zm: 'Monterrey', campaigns: 1 }).execute()
   await connection.close()
 
   const dry = await cli('src/cli/rebuild-analytics.ts', ['--dry-run'])
@@ -41,17 +42,21 @@ t.test('the rebuild reports and corrects the figures that differ from a full rec
   t.match(dry.stdout, `differs: company ${company.id} campaign "Vieja": sites_count 5 -> 0, zms ["Monterrey"] -> []`)
   t.match(dry.stdout, /1 campaign\(s\) of every company differ from a full recomputation \(dry run: nothing changed\)/)
   t.match(dry.stdout, `differs: company ${company.id} campaigns of type mensual: 3 -> 1`)
+  t.match(dry.stdout, `differs: type_zone_counts {"company_id":${company.id},"tipo_campania":"mensual","zm":"Monterrey"}: {"campaigns":1,"impactos":null} -> {"campaigns":0,"impactos":null}`)
+  t.match(dry.stdout, /1 zone figure\(s\) of every company differ \(dry run: nothing changed\)/)
 
   const fixed = await cli('src/cli/rebuild-analytics.ts', ['--company-id', String(company.id)])
   t.equal(fixed.code, 0, fixed.stderr)
   t.match(fixed.stdout, `corrected: company ${company.id} campaign "Vieja": sites_count 5 -> 0, zms ["Monterrey"] -> []`)
   t.match(fixed.stdout, `1 campaign(s) of company ${company.id} corrected from a full recomputation`)
   t.match(fixed.stdout, `corrected: company ${company.id} campaigns of type mensual: 3 -> 1`)
+  t.match(fixed.stdout, `corrected: type_zone_counts {"company_id":${company.id},"tipo_campania":"mensual","zm":"Monterrey"}`)
 
   const again = await cli('src/cli/rebuild-analytics.ts')
   t.equal(again.code, 0, again.stderr)
   t.match(again.stdout, /Campaign figures of every company match a full recomputation: nothing to correct/)
   t.match(again.stdout, /Campaign counts per type of every company match their campaigns\./)
+  t.match(again.stdout, /Overview zone figures of every company match their facts\./)
   t.notMatch(again.stdout, /corrected:/)
 })
 

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Database } from '../../db/schema.js'
 
 type Db = Kysely<Database> | Transaction<Database>
+type MaintainedTable = 'campaign_flight_totals' | 'campaign_type_counts' | 'flight_site_totals' | 'type_site_totals' | 'flight_zone_counts' | 'type_zone_counts'
 
 /** One flight's maintained totals (exact sums as decimal text). */
 type Totals = { campaigns: number, impactos_personas: string, impactos_vehiculos: string, alcance: string }
@@ -33,14 +34,14 @@ export async function findFlightDrift (db: Db, companyId: number | null = null):
 }
 
 /**
- * Replaces a table kept from the campaigns (of one company, or all) with its recomputation when
- * `find` reports a difference, returning the differences. Campaign writes wait while it runs
- * (SHARE lock), reads do not.
+ * Replaces a table kept from the campaigns and their facts (of one company, or all) with its
+ * recomputation when `find` reports a difference, returning the differences. Writes to campaigns,
+ * facts and sites wait while it runs (SHARE lock), reads do not.
  */
-function replaceFromCampaigns<Drift> (db: Kysely<Database>, companyId: number | null, table: 'campaign_flight_totals' | 'campaign_type_counts',
+export function replaceFromCampaigns<Drift> (db: Kysely<Database>, companyId: number | null, table: MaintainedTable,
   find: (trx: Transaction<Database>) => Promise<Drift[]>, recompute: ReturnType<typeof sql>): Promise<Drift[]> {
   return db.transaction().execute(async (trx) => {
-    await sql`lock table campaigns in share mode`.execute(trx)
+    await sql`lock table campaigns, campaign_site_periods, sites in share mode`.execute(trx)
     const drift = await find(trx)
     if (drift.length === 0) return drift
     await sql`delete from ${sql.table(table)} where ${companyId}::bigint is null or company_id = ${companyId}`.execute(trx)

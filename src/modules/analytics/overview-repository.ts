@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
+import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely'
 import type { CampaignFilters } from '../../../schemas/campaigns.js'
 import type { Database } from '../../db/schema.js'
 
@@ -19,13 +19,19 @@ const totals = () => [
   sql<string>`coalesce(sum(t.alcance), 0)::text`.as('alcance')
 ]
 
+type FlightFilters = Pick<CampaignFilters, 'tipo_campania' | 'start_date' | 'end_date'>
+
 /** The company's flight totals rows that the type and date filters select (aliased `t`). */
-export function flightsMatching (db: Db, companyId: number, filters: Pick<CampaignFilters, 'tipo_campania' | 'start_date' | 'end_date'>) {
-  let flights = db.selectFrom('campaign_flight_totals as t').where('t.company_id', '=', companyId)
-  if (filters.tipo_campania) flights = flights.where('t.tipo_campania', '=', filters.tipo_campania)
+export function flightsMatching (db: Db, companyId: number, filters: FlightFilters) {
+  return matching(db.selectFrom('campaign_flight_totals as t'), companyId, filters)
+}
+
+function matching<QB extends SelectQueryBuilder<any, 't', {}>> (query: QB, companyId: number, filters: FlightFilters): QB {
+  let flights = query.where('t.company_id', '=', companyId) as QB
+  if (filters.tipo_campania) flights = flights.where('t.tipo_campania', '=', filters.tipo_campania) as QB
   // The flight [fecha_inicio, fecha_fin] overlaps [start_date, end_date], as the list's filter.
-  if (filters.start_date) flights = flights.where('t.fecha_fin', '>=', filters.start_date)
-  if (filters.end_date) flights = flights.where('t.fecha_inicio', '<=', filters.end_date)
+  if (filters.start_date) flights = flights.where('t.fecha_fin', '>=', filters.start_date) as QB
+  if (filters.end_date) flights = flights.where('t.fecha_inicio', '<=', filters.end_date) as QB
   return flights
 }
 
@@ -39,4 +45,28 @@ export async function overviewByFlight (db: Db, companyId: number, filters: Camp
     base.select(month.as('month')).select(totals()).groupBy(month).orderBy('month').execute()
   ])
   return { overall, byTipo, byMonth }
+}
+
+/**
+ * The overview's by_zm from the site and zone aggregates (db/migrations/0007_zone_aggregates.ts):
+ * per type without dates (at most types x sites rows), per flight with them. A site counts in a
+ * zone once, whatever the flights and types it carries; a campaign counts once in each of its zones.
+ */
+export async function zonesByFlight (db: Db, companyId: number, filters: CampaignFilters) {
+  // Typed as the per-flight tables: the per-type ones have the same columns but the dates, which only the per-flight reads filter on.
+  const perFlight = Boolean(filters.start_date || filters.end_date)
+  const sites = matching(db.selectFrom(perFlight ? 'flight_site_totals as t' : 'type_site_totals as t' as 'flight_site_totals as t'), companyId, filters)
+    .innerJoin('sites as s', (join) => join.onRef('s.company_id', '=', 't.company_id').onRef('s.id', '=', 't.site_id'))
+    .where('t.campaigns', '>', 0)
+    .select(['s.zm', sql<number>`count(distinct t.site_id)`.as('sites'), sql<string>`sum(t.impactos)`.as('impactos')])
+    .groupBy('s.zm')
+  const campaigns = matching(db.selectFrom(perFlight ? 'flight_zone_counts as t' : 'type_zone_counts as t' as 'flight_zone_counts as t'), companyId, filters)
+    .where('t.campaigns', '>', 0)
+    .select(['t.zm', sql<number>`sum(t.campaigns)`.as('campaigns')])
+    .groupBy('t.zm')
+  return db.with('zone_sites', () => sites).with('zone_campaigns', () => campaigns)
+    .selectFrom('zone_sites as s').innerJoin('zone_campaigns as c', (join) => join.on(sql<boolean>`c.zm is not distinct from s.zm`))
+    .select(['s.zm', 'c.campaigns', 's.sites', sql<string>`s.impactos::text`.as('impactos')])
+    .orderBy(sql`s.impactos`, 'desc').orderBy('s.zm')
+    .execute()
 }

@@ -119,18 +119,13 @@ export async function overviewByCampaign (db: Db, companyId: number, filters: Ca
   return { overall, byTipo, byMonth }
 }
 
+/** by_zm over the campaigns the filters select, from each one's sites (db/migrations/0007_zone_aggregates.ts): no fact is read. */
 export function overviewByZone (db: Db, companyId: number, filters: CampaignFilters) {
   return db.selectFrom('campaigns as c')
-    .innerJoin('campaign_site_periods as f', (join) => join.onRef('f.company_id', '=', 'c.company_id').onRef('f.campaign_id', '=', 'c.id'))
-    .innerJoin('sites as s', (join) => join.onRef('s.company_id', '=', 'f.company_id').onRef('s.id', '=', 'f.site_id'))
+    .innerJoin(sql<{ site_id: string, zm: string | null, impactos: string }>`unnest(c.site_ids, c.site_zms, c.site_impactos)`.as<'u'>(sql`u(site_id, zm, impactos)`), (join) => join.onTrue())
     .where((eb) => eb.and(filterConditions(eb, companyId, filters)))
-    .select('s.zm')
-    .select((eb) => [
-      eb.fn.count<number>('c.id').distinct().as('campaigns'),
-      eb.fn.count<number>('s.id').distinct().as('sites'),
-      sql<string>`coalesce(sum(f.impactos_catorcenal), 0)::text`.as('impactos')
-    ])
-    .groupBy('s.zm')
-    .orderBy(sql`coalesce(sum(f.impactos_catorcenal), 0)`, 'desc').orderBy('s.zm')
+    .select(['u.zm', sql<number>`count(distinct c.id)`.as('campaigns'), sql<number>`count(distinct u.site_id)`.as('sites'), sql<string>`sum(u.impactos)::text`.as('impactos')])
+    .groupBy('u.zm')
+    .orderBy(sql`sum(u.impactos)`, 'desc').orderBy('u.zm')
     .execute()
 }

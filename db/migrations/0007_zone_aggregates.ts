@@ -1,0 +1,155 @@
+import { sql, type Kysely } from 'kysely'
+import { REFRESH_FUNCTIONS as REFRESH_FUNCTIONS_0004 } from './0004_campaign_figures.js'
+
+// The overview's by_zm, kept like the flight totals (0005_overview_aggregates.ts) so that it costs
+// the same at a thousand or a million campaigns:
+//
+// - each campaign keeps its sites with facts (site_ids, sorted), their zones (site_zms) and the
+//   sum of its facts' impacts at each (site_impactos), refreshed from the facts by 0004's
+//   functions, redefined here;
+// - from those arrays, statement-level triggers on campaigns add commuting deltas to the campaigns
+//   and impacts per site, and to the campaigns per zone, each per flight (for the date filter) and
+//   per type (unfiltered or by type). A zone's distinct sites are its sites whose row counts a
+//   campaign, so they stay exact; a campaign's distinct zones come from its own array, so it
+//   counts once in each of its zones.
+//
+// A site's zone or state change refreshes its campaigns (0004), whose update moves their deltas.
+// Rows that fall to zero stay and are skipped by the reads; no foreign keys, as for 0005.
+
+const FLIGHT = ['company_id', 'tipo_campania', 'fecha_inicio', 'fecha_fin']
+const TYPE = ['company_id', 'tipo_campania']
+
+// A campaign without a zone at one of its sites counts in the zone NULL, as the overview shows it.
+const TABLES = [
+  { name: 'flight_site_totals', keys: [...FLIGHT, 'site_id'], impactos: true },
+  { name: 'type_site_totals', keys: [...TYPE, 'site_id'], impactos: true },
+  { name: 'flight_zone_counts', keys: [...FLIGHT, 'zm'], impactos: false },
+  { name: 'type_zone_counts', keys: [...TYPE, 'zm'], impactos: false }
+] as const
+
+const KEY_TYPES: Record<string, string> = { company_id: 'bigint', tipo_campania: 'text', fecha_inicio: 'date', fecha_fin: 'date', site_id: 'bigint', zm: 'text' }
+
+const SITE_ROWS = (rows: string, sign: 1 | -1) => `select ${FLIGHT.join(', ')}, u.site_id, ${sign} as n, ${sign} * u.impactos as i
+  from ${rows} cross join unnest(site_ids, site_impactos) as u(site_id, impactos)`
+const ZONE_ROWS = (rows: string, sign: 1 | -1) => `select ${FLIGHT.join(', ')}, z.zm, ${sign} as n
+  from ${rows} cross join lateral (select distinct zm from unnest(site_zms) as u(zm)) as z`
+
+/** Adds the delta rows `d` (n campaigns, i impacts) to `table`, in key order so concurrent writers never deadlock. */
+function addDelta (table: typeof TABLES[number]) {
+  const keys = table.keys.join(', ')
+  const impactos = table.impactos
+  return `insert into ${table.name} as t (${keys}, campaigns${impactos ? ', impactos' : ''})
+    select ${keys}, sum(n)${impactos ? ', sum(i)' : ''} from d group by ${keys}
+    having sum(n) <> 0${impactos ? ' or sum(i) <> 0' : ''} order by ${keys}
+    on conflict (${keys}) do update set campaigns = t.campaigns + excluded.campaigns${impactos ? ', impactos = t.impactos + excluded.impactos' : ''}`
+}
+
+const DELTAS = (added: string | null, removed: string | null) => {
+  const rows = (of: (rows: string, sign: 1 | -1) => string) => [added && of(added, 1), removed && of(removed, -1)].filter(Boolean).join(' union all ')
+  const [flightSites, typeSites, flightZones, typeZones] = TABLES.map(addDelta)
+  return [
+    `with d as (${rows(SITE_ROWS)}), flights as (${flightSites}) ${typeSites}`,
+    `with d as (${rows(ZONE_ROWS)}), flights as (${flightZones}) ${typeZones}`
+  ]
+}
+
+const EVENTS = [
+  { event: 'insert', referencing: 'new table as new_rows', statements: DELTAS('new_rows', null) },
+  { event: 'update', referencing: 'old table as old_rows new table as new_rows', statements: DELTAS('new_rows', 'old_rows') },
+  { event: 'delete', referencing: 'old table as old_rows', statements: DELTAS(null, 'old_rows') }
+]
+
+// 0004's refresh, now also keeping the arrays. Its bulk plan (one hash aggregate over the
+// companies' facts) reads every fact of the company: it is kept for refreshes that touch a large
+// share of the company's campaigns, where walking each campaign's facts would cost more.
+const SITE_FIGURES = `count(*)::integer as sites_count,
+      coalesce(array_agg(x.site_id order by x.site_id), '{}') as site_ids,
+      coalesce(array_agg(x.zm order by x.site_id), '{}') as site_zms,
+      coalesce(array_agg(x.impactos order by x.site_id), '{}') as site_impactos,
+      coalesce(array_agg(distinct x.zm) filter (where x.zm is not null), '{}') as zms,
+      coalesce(array_agg(distinct x.estado) filter (where x.estado is not null), '{}') as estados`
+const PER_SITE = 'f.site_id, s.zm, s.estado, coalesce(sum(f.impactos_catorcenal), 0) as impactos'
+const FIGURES = ['sites_count', 'site_ids', 'site_zms', 'site_impactos', 'zms', 'estados']
+const TOUCHED = 'touched as (select distinct company_id, id from unnest(companies, campaigns) as t(company_id, id))'
+const SET_SITES = (x: string) => `update campaigns c set ${FIGURES.map((f) => `${f} = ${x}.${f}`).join(', ')}`
+const SITES_CHANGED = (x: string) => `(${FIGURES.map((f) => `c.${f}`).join(', ')}) is distinct from (${FIGURES.map((f) => `${x}.${f}`).join(', ')})`
+
+const REFRESH_FUNCTIONS = [
+  `create or replace function refresh_campaign_sites_each (companies bigint[], campaigns bigint[]) returns void language sql as $$
+  with ${TOUCHED}
+  ${SET_SITES('x')}
+  from touched t cross join lateral (
+    select ${SITE_FIGURES}
+    from (select ${PER_SITE}
+      from campaign_site_periods f join sites s on s.company_id = f.company_id and s.id = f.site_id
+      where f.company_id = t.company_id and f.campaign_id = t.id
+      group by f.site_id, s.zm, s.estado) as x) as x
+  where c.company_id = t.company_id and c.id = t.id and ${SITES_CHANGED('x')}
+$$`,
+  `create or replace function refresh_campaign_sites_bulk (companies bigint[], campaigns bigint[]) returns void language sql
+  set enable_nestloop = off as $$
+  with ${TOUCHED},
+  per_site as (
+    select f.company_id, f.campaign_id, ${PER_SITE}
+    from campaign_site_periods f join touched t on t.company_id = f.company_id and t.id = f.campaign_id
+    join sites s on s.company_id = f.company_id and s.id = f.site_id
+    where f.company_id = any(companies)
+    group by f.company_id, f.campaign_id, f.site_id, s.zm, s.estado),
+  figures as (select x.company_id, x.campaign_id, ${SITE_FIGURES} from per_site x group by x.company_id, x.campaign_id),
+  target as (
+    select t.company_id, t.id, coalesce(x.sites_count, 0) as sites_count, coalesce(x.site_ids, '{}') as site_ids,
+      coalesce(x.site_zms, '{}') as site_zms, coalesce(x.site_impactos, '{}') as site_impactos,
+      coalesce(x.zms, '{}') as zms, coalesce(x.estados, '{}') as estados
+    from touched t left join figures x on x.company_id = t.company_id and x.campaign_id = t.id)
+  ${SET_SITES('n')}
+  from target n where c.company_id = n.company_id and c.id = n.id and ${SITES_CHANGED('n')}
+$$`,
+  // Walking each campaign's facts costs in proportion to the campaigns touched; the bulk plan, to
+  // the company's facts. So the bulk plan only when the refresh touches most of the companies' campaigns.
+  ...['sites', 'periods'].map((figures) => `create or replace function refresh_campaign_${figures} (companies bigint[], campaigns bigint[]) returns void language plpgsql as $$
+begin
+  if cardinality(campaigns) > 2000 and cardinality(campaigns) * 2 > (select coalesce(sum(n.campaigns), 0) from campaign_type_counts n where n.company_id = any(companies)) then
+    perform refresh_campaign_${figures}_bulk(companies, campaigns);
+  else perform refresh_campaign_${figures}_each(companies, campaigns);
+  end if;
+end $$`)
+]
+
+export async function up (db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('campaigns')
+    .addColumn('site_ids', sql`bigint[]`, (c) => c.notNull().defaultTo(sql`'{}'::bigint[]`))
+    .addColumn('site_zms', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'::text[]`))
+    .addColumn('site_impactos', sql`numeric[]`, (c) => c.notNull().defaultTo(sql`'{}'::numeric[]`))
+    .execute()
+  for (const table of TABLES) {
+    let create = db.schema.createTable(table.name)
+    for (const key of table.keys) create = create.addColumn(key, sql.raw(KEY_TYPES[key]), (c) => key === 'zm' ? c : c.notNull())
+    create = create.addColumn('campaigns', 'bigint', (c) => c.notNull())
+    if (table.impactos) create = create.addColumn('impactos', 'numeric', (c) => c.notNull())
+    await create.execute()
+    // A unique index, not a primary key: the zone may be NULL, and NULL is one zone.
+    await sql.raw(`create unique index ${table.name}_key on ${table.name} (${table.keys.join(', ')}) nulls not distinct`).execute(db)
+  }
+  for (const definition of REFRESH_FUNCTIONS) await sql.raw(definition).execute(db)
+  for (const { event, referencing, statements } of EVENTS) {
+    const name = `campaign_zones_after_${event}`
+    await sql.raw(`create function ${name} () returns trigger language plpgsql as $$
+begin
+  ${statements.join(';\n  ')};
+  return null;
+end $$`).execute(db)
+    await sql.raw(`create trigger ${name} after ${event} on campaigns referencing ${referencing} for each statement execute function ${name}()`).execute(db)
+  }
+  // The campaigns already stored: their refresh fills the arrays, whose update fills the tables.
+  await sql`select refresh_campaign_sites_bulk(array_agg(company_id), array_agg(id)) from campaigns having count(*) > 0`.execute(db)
+}
+
+export async function down (db: Kysely<any>): Promise<void> {
+  for (const { event } of EVENTS) {
+    await sql.raw(`drop trigger campaign_zones_after_${event} on campaigns`).execute(db)
+    await sql.raw(`drop function campaign_zones_after_${event}()`).execute(db)
+  }
+  for (const table of TABLES) await db.schema.dropTable(table.name).execute()
+  await db.schema.alterTable('campaigns').dropColumn('site_ids').dropColumn('site_zms').dropColumn('site_impactos').execute()
+  for (const definition of REFRESH_FUNCTIONS_0004) await sql.raw(definition.replace(/^create function/, 'create or replace function')).execute(db)
+}
