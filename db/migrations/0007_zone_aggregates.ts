@@ -64,38 +64,41 @@ const EVENTS = [
 // share of the company's campaigns, where walking each campaign's facts would cost more.
 const SITE_FIGURES = `count(*)::integer as sites_count,
       coalesce(array_agg(x.site_id order by x.site_id), '{}') as site_ids,
-      coalesce(array_agg(x.zm order by x.site_id), '{}') as site_zms,
+      coalesce(array_agg(s.zm order by x.site_id), '{}') as site_zms,
       coalesce(array_agg(x.impactos order by x.site_id), '{}') as site_impactos,
-      coalesce(array_agg(distinct x.zm) filter (where x.zm is not null), '{}') as zms,
-      coalesce(array_agg(distinct x.estado) filter (where x.estado is not null), '{}') as estados`
-const PER_SITE = 'f.site_id, s.zm, s.estado, coalesce(sum(f.impactos_catorcenal), 0) as impactos'
+      coalesce(array_agg(distinct s.zm) filter (where s.zm is not null), '{}') as zms,
+      coalesce(array_agg(distinct s.estado) filter (where s.estado is not null), '{}') as estados`
 const FIGURES = ['sites_count', 'site_ids', 'site_zms', 'site_impactos', 'zms', 'estados']
 const TOUCHED = 'touched as (select distinct company_id, id from unnest(companies, campaigns) as t(company_id, id))'
 const SET_SITES = (x: string) => `update campaigns c set ${FIGURES.map((f) => `${f} = ${x}.${f}`).join(', ')}`
 const SITES_CHANGED = (x: string) => `(${FIGURES.map((f) => `c.${f}`).join(', ')}) is distinct from (${FIGURES.map((f) => `${x}.${f}`).join(', ')})`
 
 const REFRESH_FUNCTIONS = [
+  // Each site's zone and state through a lookup by its primary key (LIMIT 1 keeps the planner from
+  // making it a join): joined, the planner could, and on a new company's statistics did, scan all
+  // of the company's sites once per campaign.
   `create or replace function refresh_campaign_sites_each (companies bigint[], campaigns bigint[]) returns void language sql as $$
   with ${TOUCHED}
   ${SET_SITES('x')}
   from touched t cross join lateral (
     select ${SITE_FIGURES}
-    from (select ${PER_SITE}
-      from campaign_site_periods f join sites s on s.company_id = f.company_id and s.id = f.site_id
-      where f.company_id = t.company_id and f.campaign_id = t.id
-      group by f.site_id, s.zm, s.estado) as x) as x
+    from (select f.site_id, coalesce(sum(f.impactos_catorcenal), 0) as impactos from campaign_site_periods f
+      where f.company_id = t.company_id and f.campaign_id = t.id group by f.site_id) as x
+    cross join lateral (select s.zm, s.estado from sites s where s.company_id = t.company_id and s.id = x.site_id limit 1) as s) as x
   where c.company_id = t.company_id and c.id = t.id and ${SITES_CHANGED('x')}
 $$`,
   `create or replace function refresh_campaign_sites_bulk (companies bigint[], campaigns bigint[]) returns void language sql
   set enable_nestloop = off as $$
   with ${TOUCHED},
   per_site as (
-    select f.company_id, f.campaign_id, ${PER_SITE}
+    select f.company_id, f.campaign_id, f.site_id, coalesce(sum(f.impactos_catorcenal), 0) as impactos
     from campaign_site_periods f join touched t on t.company_id = f.company_id and t.id = f.campaign_id
-    join sites s on s.company_id = f.company_id and s.id = f.site_id
     where f.company_id = any(companies)
-    group by f.company_id, f.campaign_id, f.site_id, s.zm, s.estado),
-  figures as (select x.company_id, x.campaign_id, ${SITE_FIGURES} from per_site x group by x.company_id, x.campaign_id),
+    group by f.company_id, f.campaign_id, f.site_id),
+  figures as (
+    select x.company_id, x.campaign_id, ${SITE_FIGURES}
+    from per_site x join sites s on s.company_id = x.company_id and s.id = x.site_id
+    group by x.company_id, x.campaign_id),
   target as (
     select t.company_id, t.id, coalesce(x.sites_count, 0) as sites_count, coalesce(x.site_ids, '{}') as site_ids,
       coalesce(x.site_zms, '{}') as site_zms, coalesce(x.site_impactos, '{}') as site_impactos,

@@ -103,19 +103,41 @@ async function checkFigures (t: Test, app: FastifyInstance, companyId: number, a
   }
   t.ok(fractional > 0, `${fractional} sums of reach carry decimals: the case where binary noise showed`)
 
-  const overview = await get('/v2/analytics/overview')
-  t.equal(overview.totals.campaigns, campaigns.length)
-  for (const key of ['impactos_personas', 'impactos_vehiculos', 'alcance'] as const) {
-    sameDecimal(t, overview.totals[key], addDecimals(campaigns.map((c) => c[key])), `overview ${key}`)
-  }
-  const zones = new Map<string | null, Fact[]>()
-  for (const f of facts) zones.set(f.zm, [...(zones.get(f.zm) ?? []), f])
-  t.same(overview.by_zm.map((z: { zm: string | null }) => z.zm).sort(), [...zones.keys()].sort(), 'overview zones')
-  for (const zone of overview.by_zm as Array<{ zm: string | null, campaigns: number, sites: number, impactos: number | string }>) {
-    const group = zones.get(zone.zm) ?? []
-    t.equal(zone.campaigns, new Set(group.map((f) => f.campaign)).size, `overview ${zone.zm}: campaigns`)
-    t.equal(zone.sites, new Set(group.map((f) => f.site_id)).size, `overview ${zone.zm}: distinct sites`)
-    sameDecimal(t, zone.impactos, addDecimals(group.map((f) => f.impactos)), `overview ${zone.zm}: impactos`)
+  // The overview unfiltered and by each filter it takes, against the campaigns and facts the filter selects.
+  const described = (await sql<{ name: string, tipo_campania: string, fecha_inicio: string, fecha_fin: string }>`
+    select name, tipo_campania, fecha_inicio::text, fecha_fin::text from campaigns where company_id = ${companyId}`.execute(app.db)).rows
+  const byName = new Map(described.map((c) => [c.name, c]))
+  const someZone = facts.find((f) => f.zm !== null)?.zm ?? ''
+  const someState = facts.find((f) => f.estado !== null)?.estado ?? ''
+  const first = [...described].sort((a, b) => a.fecha_inicio.localeCompare(b.fecha_inicio))[Math.floor(described.length / 2)]
+  const hasFact = (name: string, keep: (f: Fact) => boolean) => facts.some((f) => f.campaign === name && keep(f))
+  const filters: Array<[string, (c: typeof described[number]) => boolean]> = [
+    ['', () => true],
+    ['tipo_campania=mensual', (c) => c.tipo_campania === 'mensual'],
+    [`start_date=${first.fecha_inicio}&end_date=${first.fecha_fin}`, (c) => c.fecha_fin >= first.fecha_inicio && c.fecha_inicio <= first.fecha_fin],
+    [`start_date=${first.fecha_fin}`, (c) => c.fecha_fin >= first.fecha_fin],
+    [`tipo_campania=catorcenal&end_date=${first.fecha_inicio}`, (c) => c.tipo_campania === 'catorcenal' && c.fecha_inicio <= first.fecha_inicio],
+    [`zm=${encodeURIComponent(someZone)}`, (c) => hasFact(c.name, (f) => f.zm === someZone)],
+    [`estado=${encodeURIComponent(someState)}`, (c) => hasFact(c.name, (f) => f.estado === someState)],
+    ['q=2', (c) => c.name.toLowerCase().includes('2')]
+  ]
+  for (const [query, selects] of filters) {
+    const overview = await get(`/v2/analytics/overview?${query}`)
+    const chosen = campaigns.filter((c) => selects(byName.get(c.name)!))
+    t.equal(overview.totals.campaigns, chosen.length, `overview?${query}: campaigns`)
+    for (const key of ['impactos_personas', 'impactos_vehiculos', 'alcance'] as const) {
+      sameDecimal(t, overview.totals[key], addDecimals(chosen.map((c) => c[key])), `overview?${query} ${key}`)
+    }
+    const names = new Set(chosen.map((c) => c.name))
+    const zones = new Map<string | null, Fact[]>()
+    for (const f of facts.filter((f) => names.has(f.campaign))) zones.set(f.zm, [...(zones.get(f.zm) ?? []), f])
+    t.same(overview.by_zm.map((z: { zm: string | null }) => z.zm).sort(), [...zones.keys()].sort(), `overview?${query}: zones`)
+    for (const zone of overview.by_zm as Array<{ zm: string | null, campaigns: number, sites: number, impactos: number | string }>) {
+      const group = zones.get(zone.zm) ?? []
+      t.equal(zone.campaigns, new Set(group.map((f) => f.campaign)).size, `overview?${query} ${zone.zm}: campaigns`)
+      t.equal(zone.sites, new Set(group.map((f) => f.site_id)).size, `overview?${query} ${zone.zm}: distinct sites`)
+      sameDecimal(t, zone.impactos, addDecimals(group.map((f) => f.impactos)), `overview?${query} ${zone.zm}: impactos`)
+    }
   }
 }
 
