@@ -1,61 +1,84 @@
 import { sql, type Kysely } from 'kysely'
 import { REFRESH_FUNCTIONS as REFRESH_FUNCTIONS_0004 } from './0004_campaign_figures.js'
 
-// The overview's by_zm, kept like the flight totals (0005_overview_aggregates.ts) so that it costs
-// the same at a thousand or a million campaigns:
+// The overview's by_zm, and its figures for the zm and estado filters, kept like the flight totals
+// (0005_overview_aggregates.ts) so that they cost the same at a thousand or a million campaigns:
 //
 // - each campaign keeps its sites with facts (site_ids, sorted), their zones (site_zms) and the
 //   sum of its facts' impacts at each (site_impactos), refreshed from the facts by 0004's
-//   functions, redefined here;
+//   functions, redefined here, beside its zones and states (zms, estados);
 // - from those arrays, statement-level triggers on campaigns add commuting deltas to the campaigns
 //   and impacts per site, and to the campaigns per zone, each per flight (for the date filter) and
 //   per type (unfiltered or by type). A zone's distinct sites are its sites whose row counts a
 //   campaign, so they stay exact; a campaign's distinct zones come from its own array, so it
 //   counts once in each of its zones.
+// - Each of those rows exists once over all campaigns (with_zm and with_estado NULL), once over the
+//   campaigns with a site in each zone (with_zm) and once over those with a site in each state
+//   (with_estado): the overview filtered by a zone or a state reads its own rows.
+//   flight_selection_totals holds the sums of campaigns the flight totals hold, per zone and state.
 //
 // A site's zone or state change refreshes its campaigns (0004), whose update moves their deltas.
 // Rows that fall to zero stay and are skipped by the reads; no foreign keys, as for 0005.
 
 const FLIGHT = ['company_id', 'tipo_campania', 'fecha_inicio', 'fecha_fin']
 const TYPE = ['company_id', 'tipo_campania']
+const SELECTION = ['with_zm', 'with_estado']
 
 // A campaign without a zone at one of its sites counts in the zone NULL, as the overview shows it.
+// Keys lead with the company and the selection: every read is one range of the unique index.
 const TABLES = [
-  { name: 'flight_site_totals', keys: [...FLIGHT, 'site_id'], impactos: true },
-  { name: 'type_site_totals', keys: [...TYPE, 'site_id'], impactos: true },
-  { name: 'flight_zone_counts', keys: [...FLIGHT, 'zm'], impactos: false },
-  { name: 'type_zone_counts', keys: [...TYPE, 'zm'], impactos: false }
+  { name: 'flight_site_totals', keys: ['company_id', ...SELECTION, ...FLIGHT.slice(1), 'site_id'], sums: ['impactos'] },
+  { name: 'type_site_totals', keys: ['company_id', ...SELECTION, ...TYPE.slice(1), 'site_id'], sums: ['impactos'] },
+  { name: 'flight_zone_counts', keys: ['company_id', ...SELECTION, ...FLIGHT.slice(1), 'zm'], sums: [] },
+  { name: 'type_zone_counts', keys: ['company_id', ...SELECTION, ...TYPE.slice(1), 'zm'], sums: [] },
+  { name: 'flight_selection_totals', keys: ['company_id', ...SELECTION, ...FLIGHT.slice(1)], sums: ['impactos_personas', 'impactos_vehiculos', 'alcance'] }
 ] as const
 
-const KEY_TYPES: Record<string, string> = { company_id: 'bigint', tipo_campania: 'text', fecha_inicio: 'date', fecha_fin: 'date', site_id: 'bigint', zm: 'text' }
+const KEY_TYPES: Record<string, string> = {
+  company_id: 'bigint', tipo_campania: 'text', fecha_inicio: 'date', fecha_fin: 'date', with_zm: 'text', with_estado: 'text', site_id: 'bigint', zm: 'text'
+}
+const NULLABLE = ['with_zm', 'with_estado', 'zm']
 
-const SITE_ROWS = (rows: string, sign: 1 | -1) => `select ${FLIGHT.join(', ')}, u.site_id, ${sign} as n, ${sign} * u.impactos as i
-  from ${rows} cross join unnest(site_ids, site_impactos) as u(site_id, impactos)`
-const ZONE_ROWS = (rows: string, sign: 1 | -1) => `select ${FLIGHT.join(', ')}, z.zm, ${sign} as n
-  from ${rows} cross join lateral (select distinct zm from unnest(site_zms) as u(zm)) as z`
+// Every campaign counts in the rows over all campaigns, and in those of each of its zones and states.
+const ALL = 'select null::text as with_zm, null::text as with_estado'
+const EACH = 'select z, null from unnest(zms) as z union all select null, e from unnest(estados) as e'
+const SITE_ROWS = (rows: string, sign: 1 | -1) => `select ${FLIGHT.join(', ')}, sel.with_zm, sel.with_estado, u.site_id, ${sign} as n, ${sign} * u.impactos as impactos
+  from ${rows} cross join lateral (${ALL} union all ${EACH}) as sel cross join unnest(site_ids, site_impactos) as u(site_id, impactos)`
+const ZONE_ROWS = (rows: string, sign: 1 | -1) => `select ${FLIGHT.join(', ')}, sel.with_zm, sel.with_estado, z.zm, ${sign} as n
+  from ${rows} cross join lateral (${ALL} union all ${EACH}) as sel cross join lateral (select distinct zm from unnest(site_zms) as u(zm)) as z`
+const SELECTION_ROWS = (rows: string, sign: 1 | -1) => `select ${FLIGHT.join(', ')}, sel.with_zm, sel.with_estado, ${sign} as n,
+  ${['impactos_personas', 'impactos_vehiculos', 'alcance'].map((c) => `${sign} * coalesce(${c}, 0)::numeric as ${c}`).join(', ')}
+  from ${rows} cross join lateral (${EACH}) as sel(with_zm, with_estado)`
 
-/** Adds the delta rows `d` (n campaigns, i impacts) to `table`, in key order so concurrent writers never deadlock. */
+/** Adds the delta rows `d` (n campaigns, and the sums) to `table`, in key order so concurrent writers never deadlock. */
 function addDelta (table: typeof TABLES[number]) {
   const keys = table.keys.join(', ')
-  const impactos = table.impactos
-  return `insert into ${table.name} as t (${keys}, campaigns${impactos ? ', impactos' : ''})
-    select ${keys}, sum(n)${impactos ? ', sum(i)' : ''} from d group by ${keys}
-    having sum(n) <> 0${impactos ? ' or sum(i) <> 0' : ''} order by ${keys}
-    on conflict (${keys}) do update set campaigns = t.campaigns + excluded.campaigns${impactos ? ', impactos = t.impactos + excluded.impactos' : ''}`
+  const sums = table.sums as readonly string[]
+  return `insert into ${table.name} as t (${[...table.keys, 'campaigns', ...sums].join(', ')})
+    select ${[keys, 'sum(n)', ...sums.map((c) => `sum(${c})`)].join(', ')} from d group by ${keys}
+    having ${['sum(n)', ...sums.map((c) => `sum(${c})`)].map((x) => `${x} <> 0`).join(' or ')} order by ${keys}
+    on conflict (${keys}) do update set ${['campaigns', ...sums].map((c) => `${c} = t.${c} + excluded.${c}`).join(', ')}`
 }
+
+// An update adds its new rows and subtracts its old ones, only for the campaigns whose inputs here
+// changed: a refresh of periods_count, say, touches no row of these tables.
+const INPUTS = ['tipo_campania', 'fecha_inicio', 'fecha_fin', 'impactos_personas', 'impactos_vehiculos', 'alcance', 'zms', 'estados', 'site_ids', 'site_zms', 'site_impactos']
+const CHANGED = (rows: string, other: string) => `(select r.* from ${rows} r where not exists (select from ${other} o where o.company_id = r.company_id and o.id = r.id
+  and (${INPUTS.map((c) => `o.${c}`).join(', ')}) is not distinct from (${INPUTS.map((c) => `r.${c}`).join(', ')}))) as changed`
 
 const DELTAS = (added: string | null, removed: string | null) => {
   const rows = (of: (rows: string, sign: 1 | -1) => string) => [added && of(added, 1), removed && of(removed, -1)].filter(Boolean).join(' union all ')
-  const [flightSites, typeSites, flightZones, typeZones] = TABLES.map(addDelta)
+  const [flightSites, typeSites, flightZones, typeZones, selections] = TABLES.map(addDelta)
   return [
     `with d as (${rows(SITE_ROWS)}), flights as (${flightSites}) ${typeSites}`,
-    `with d as (${rows(ZONE_ROWS)}), flights as (${flightZones}) ${typeZones}`
+    `with d as (${rows(ZONE_ROWS)}), flights as (${flightZones}) ${typeZones}`,
+    `with d as (${rows(SELECTION_ROWS)}) ${selections}`
   ]
 }
 
 const EVENTS = [
   { event: 'insert', referencing: 'new table as new_rows', statements: DELTAS('new_rows', null) },
-  { event: 'update', referencing: 'old table as old_rows new table as new_rows', statements: DELTAS('new_rows', 'old_rows') },
+  { event: 'update', referencing: 'old table as old_rows new table as new_rows', statements: DELTAS(CHANGED('new_rows', 'old_rows'), CHANGED('old_rows', 'new_rows')) },
   { event: 'delete', referencing: 'old table as old_rows', statements: DELTAS(null, 'old_rows') }
 ]
 
@@ -126,11 +149,12 @@ export async function up (db: Kysely<any>): Promise<void> {
     .execute()
   for (const table of TABLES) {
     let create = db.schema.createTable(table.name)
-    for (const key of table.keys) create = create.addColumn(key, sql.raw(KEY_TYPES[key]), (c) => key === 'zm' ? c : c.notNull())
+    for (const key of table.keys) create = create.addColumn(key, sql.raw(KEY_TYPES[key]), (c) => NULLABLE.includes(key) ? c : c.notNull())
     create = create.addColumn('campaigns', 'bigint', (c) => c.notNull())
-    if (table.impactos) create = create.addColumn('impactos', 'numeric', (c) => c.notNull())
-    await create.execute()
-    // A unique index, not a primary key: the zone may be NULL, and NULL is one zone.
+    for (const sum of table.sums) create = create.addColumn(sum, 'numeric', (c) => c.notNull())
+    // Half-empty pages: most writes add to existing rows, and room on the page keeps those updates HOT.
+    await create.modifyEnd(sql`with (fillfactor = 50)`).execute()
+    // A unique index, not a primary key: a zone or a selection may be NULL, and NULL is one value.
     await sql.raw(`create unique index ${table.name}_key on ${table.name} (${table.keys.join(', ')}) nulls not distinct`).execute(db)
   }
   for (const definition of REFRESH_FUNCTIONS) await sql.raw(definition).execute(db)
@@ -143,7 +167,12 @@ begin
 end $$`).execute(db)
     await sql.raw(`create trigger ${name} after ${event} on campaigns referencing ${referencing} for each statement execute function ${name}()`).execute(db)
   }
-  // The campaigns already stored: their refresh fills the arrays, whose update fills the tables.
+  // The campaigns already stored: their zones and states (kept since 0004) give their selection
+  // totals; then their refresh fills the arrays, whose update fills the other tables.
+  const SUMS = ['impactos_personas', 'impactos_vehiculos', 'alcance']
+  await sql.raw(`insert into flight_selection_totals (${[...FLIGHT, ...SELECTION, 'campaigns', ...SUMS].join(', ')})
+    select ${[...FLIGHT, ...SELECTION].join(', ')}, count(*), ${SUMS.map((c) => `coalesce(sum(${c}), 0)`).join(', ')}
+    from campaigns cross join lateral (${EACH}) as sel(with_zm, with_estado) group by ${[...FLIGHT, ...SELECTION].join(', ')}`).execute(db)
   await sql`select refresh_campaign_sites_bulk(array_agg(company_id), array_agg(id)) from campaigns having count(*) > 0`.execute(db)
 }
 

@@ -85,10 +85,22 @@ export const DATABASE_COLUMNS = {
     alcance: 'numeric'
   },
   campaign_type_counts: { company_id: 'bigint', tipo_campania: 'text', campaigns: 'bigint' },
-  flight_site_totals: { company_id: 'bigint', tipo_campania: 'text', fecha_inicio: 'date', fecha_fin: 'date', site_id: 'bigint', campaigns: 'bigint', impactos: 'numeric' },
-  type_site_totals: { company_id: 'bigint', tipo_campania: 'text', site_id: 'bigint', campaigns: 'bigint', impactos: 'numeric' },
-  flight_zone_counts: { company_id: 'bigint', tipo_campania: 'text', fecha_inicio: 'date', fecha_fin: 'date', zm: 'text', campaigns: 'bigint' },
-  type_zone_counts: { company_id: 'bigint', tipo_campania: 'text', zm: 'text', campaigns: 'bigint' },
+  flight_site_totals: { company_id: 'bigint', tipo_campania: 'text', fecha_inicio: 'date', fecha_fin: 'date', with_zm: 'text', with_estado: 'text', site_id: 'bigint', campaigns: 'bigint', impactos: 'numeric' },
+  type_site_totals: { company_id: 'bigint', tipo_campania: 'text', with_zm: 'text', with_estado: 'text', site_id: 'bigint', campaigns: 'bigint', impactos: 'numeric' },
+  flight_zone_counts: { company_id: 'bigint', tipo_campania: 'text', fecha_inicio: 'date', fecha_fin: 'date', with_zm: 'text', with_estado: 'text', zm: 'text', campaigns: 'bigint' },
+  type_zone_counts: { company_id: 'bigint', tipo_campania: 'text', with_zm: 'text', with_estado: 'text', zm: 'text', campaigns: 'bigint' },
+  flight_selection_totals: {
+    company_id: 'bigint',
+    tipo_campania: 'text',
+    fecha_inicio: 'date',
+    fecha_fin: 'date',
+    with_zm: 'text',
+    with_estado: 'text',
+    campaigns: 'bigint',
+    impactos_personas: 'numeric',
+    impactos_vehiculos: 'numeric',
+    alcance: 'numeric'
+  },
   campaign_periods: {
     company_id: 'bigint', campaign_id: 'bigint', period: 'text', impactos_periodo_personas: 'numeric', impactos_periodo_vehiculos: 'numeric'
   },

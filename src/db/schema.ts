@@ -100,8 +100,17 @@ export interface CampaignTypeCountsTable {
   campaigns: number
 }
 
+/**
+ * Rows of db/migrations/0007_zone_aggregates.ts over the campaigns with a site in a zone
+ * (with_zm), or in a state (with_estado), or over all campaigns (both NULL).
+ */
+interface Selection {
+  with_zm: string | null
+  with_estado: string | null
+}
+
 /** Campaigns with facts at a site, and those facts' impacts, per flight or per type (db/migrations/0007_zone_aggregates.ts). */
-export interface SiteTotalsTable {
+export interface SiteTotalsTable extends Selection {
   company_id: number
   tipo_campania: 'mensual' | 'catorcenal'
   site_id: number
@@ -111,7 +120,7 @@ export interface SiteTotalsTable {
 }
 
 /** Campaigns with facts at a site of a zone (NULL: a site without one), per flight or per type (db/migrations/0007_zone_aggregates.ts). */
-export interface ZoneCountsTable {
+export interface ZoneCountsTable extends Selection {
   company_id: number
   tipo_campania: 'mensual' | 'catorcenal'
   zm: string | null
@@ -119,6 +128,17 @@ export interface ZoneCountsTable {
 }
 
 type PerFlight = { fecha_inicio: CalendarDate, fecha_fin: CalendarDate }
+
+/** The flight totals over the campaigns with a site in a zone, or in a state (db/migrations/0007_zone_aggregates.ts). */
+export interface FlightSelectionTotalsTable extends Selection, PerFlight {
+  company_id: number
+  tipo_campania: 'mensual' | 'catorcenal'
+  campaigns: number
+  /** numeric: exact sums (read them as text). */
+  impactos_personas: number
+  impactos_vehiculos: number
+  alcance: number
+}
 
 /** The overview's totals per company and flight, kept by triggers on campaigns (db/migrations/0005_overview_aggregates.ts). */
 export interface CampaignFlightTotalsTable {
@@ -204,6 +224,7 @@ export interface Database {
   type_site_totals: SiteTotalsTable
   flight_zone_counts: ZoneCountsTable & PerFlight
   type_zone_counts: ZoneCountsTable
+  flight_selection_totals: FlightSelectionTotalsTable
 }
 
 export type User = Selectable<UsersTable>

@@ -119,7 +119,12 @@ async function checkFigures (t: Test, app: FastifyInstance, companyId: number, a
     [`tipo_campania=catorcenal&end_date=${first.fecha_inicio}`, (c) => c.tipo_campania === 'catorcenal' && c.fecha_inicio <= first.fecha_inicio],
     [`zm=${encodeURIComponent(someZone)}`, (c) => hasFact(c.name, (f) => f.zm === someZone)],
     [`estado=${encodeURIComponent(someState)}`, (c) => hasFact(c.name, (f) => f.estado === someState)],
-    ['q=2', (c) => c.name.toLowerCase().includes('2')]
+    ['q=2', (c) => c.name.toLowerCase().includes('2')],
+    [`zm=${encodeURIComponent(someZone)}&tipo_campania=mensual&start_date=${first.fecha_inicio}`,
+      (c) => hasFact(c.name, (f) => f.zm === someZone) && c.tipo_campania === 'mensual' && c.fecha_fin >= first.fecha_inicio],
+    [`estado=${encodeURIComponent(someState)}&end_date=${first.fecha_fin}`, (c) => hasFact(c.name, (f) => f.estado === someState) && c.fecha_inicio <= first.fecha_fin],
+    [`zm=${encodeURIComponent(someZone)}&estado=${encodeURIComponent(someState)}`,
+      (c) => hasFact(c.name, (f) => f.zm === someZone) && hasFact(c.name, (f) => f.estado === someState)]
   ]
   for (const [query, selects] of filters) {
     const overview = await get(`/v2/analytics/overview?${query}`)

@@ -152,9 +152,11 @@ t.test('the rebuild replaces the by_zm aggregates with what the facts give, and 
   t.same(before.find((z: { zm: string | null }) => z.zm === 'Monterrey'), { zm: 'Monterrey', campaigns: 2, sites: 1, impactos: 42 })
   t.ok(before.some((z: { zm: string | null }) => z.zm === null), 'a site without a zone is the zone null')
   // As a restore without triggers, or a row written by hand, would leave them.
-  await app.db.updateTable('type_site_totals').set({ campaigns: 0 }).where('company_id', '=', user.companyId).execute()
-  await app.db.deleteFrom('type_zone_counts').where('company_id', '=', user.companyId).where('zm', 'is', null).execute()
+  const overAll = { with_zm: null, with_estado: null }
+  await app.db.updateTable('type_site_totals').set({ campaigns: 0 }).where('company_id', '=', user.companyId).where('with_zm', 'is', null).where('with_estado', 'is', null).execute()
+  await app.db.deleteFrom('type_zone_counts').where('company_id', '=', user.companyId).where('zm', 'is', null).where('with_zm', 'is', null).where('with_estado', 'is', null).execute()
   const corrected = await rebuildZones(app.db, user.companyId)
+  t.same(corrected.map((d) => [d.table, d.key.with_zm, d.key.with_estado]), corrected.map((d) => [d.table, overAll.with_zm, overAll.with_estado]), 'only the rows over all campaigns were changed')
   t.same(corrected.map((d) => [d.table, d.stored.campaigns, d.recomputed.campaigns]), [
     ['type_site_totals', 0, 2],
     ['type_site_totals', 0, 1],

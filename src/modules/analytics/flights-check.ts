@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Database } from '../../db/schema.js'
 
 type Db = Kysely<Database> | Transaction<Database>
-type MaintainedTable = 'campaign_flight_totals' | 'campaign_type_counts' | 'flight_site_totals' | 'type_site_totals' | 'flight_zone_counts' | 'type_zone_counts'
+type MaintainedTable = 'campaign_flight_totals' | 'campaign_type_counts' | 'flight_site_totals' | 'type_site_totals' | 'flight_zone_counts' | 'type_zone_counts' | 'flight_selection_totals'
 
 /** One flight's maintained totals (exact sums as decimal text). */
 type Totals = { campaigns: number, impactos_personas: string, impactos_vehiculos: string, alcance: string }

@@ -5,12 +5,13 @@ import type { Database } from '../../db/schema.js'
 type Db = Kysely<Database> | Transaction<Database>
 
 /**
- * Whether the flight totals (db/migrations/0005_overview_aggregates.ts) answer these filters
- * exactly: a campaign's type and flight decide tipo_campania, start_date and end_date alone, so
- * each flight's row is wholly in or out. A name substring (q), a zone or a state depend on the
- * campaign itself: those go to the campaigns, through their indexes (repository.ts).
+ * Whether the maintained aggregates answer these filters exactly: a campaign's type and flight
+ * decide tipo_campania, start_date and end_date alone, so each flight's row is wholly in or out
+ * (db/migrations/0005_overview_aggregates.ts); a zone or a state selects its own rows
+ * (db/migrations/0007_zone_aggregates.ts), one of them at a time. A name substring (q), or a zone
+ * and a state together, go to the campaigns, through their indexes (repository.ts).
  */
-export const servedByFlights = (filters: CampaignFilters): boolean => !filters.q && !filters.zm && !filters.estado
+export const servedByFlights = (filters: CampaignFilters): boolean => !filters.q && !(filters.zm && filters.estado)
 
 const totals = () => [
   sql<number>`coalesce(sum(t.campaigns), 0)`.as('campaigns'),
@@ -35,9 +36,17 @@ function matching<QB extends SelectQueryBuilder<any, 't', {}>> (query: QB, compa
   return flights
 }
 
+/** The rows (of a table of db/migrations/0007_zone_aggregates.ts) over the campaigns the zm or estado filter selects, or over all. */
+function selected<QB extends SelectQueryBuilder<any, 't', {}>> (query: QB, filters: Pick<CampaignFilters, 'zm' | 'estado'>): QB {
+  const zone = filters.zm ? query.where('t.with_zm', '=', filters.zm) : query.where('t.with_zm', 'is', null)
+  return (filters.estado ? zone.where('t.with_estado', '=', filters.estado) : zone.where('t.with_estado', 'is', null)) as QB
+}
+
 /** The overview's totals, by type and by month of flight start, summed over the company's flights (not its campaigns). */
 export async function overviewByFlight (db: Db, companyId: number, filters: CampaignFilters) {
-  const base = flightsMatching(db, companyId, filters).where('t.campaigns', '>', 0)
+  const base = (filters.zm || filters.estado
+    ? selected(matching(db.selectFrom('flight_selection_totals as t'), companyId, filters), filters)
+    : flightsMatching(db, companyId, filters)).where('t.campaigns', '>', 0)
   const month = sql<string>`to_char(t.fecha_inicio, 'YYYY-MM')`
   const [overall, byTipo, byMonth] = await Promise.all([
     base.select(totals()).executeTakeFirstOrThrow(),
@@ -55,12 +64,16 @@ export async function overviewByFlight (db: Db, companyId: number, filters: Camp
 export async function zonesByFlight (db: Db, companyId: number, filters: CampaignFilters) {
   // Typed as the per-flight tables: the per-type ones have the same columns but the dates, which only the per-flight reads filter on.
   const perFlight = Boolean(filters.start_date || filters.end_date)
-  const sites = matching(db.selectFrom(perFlight ? 'flight_site_totals as t' : 'type_site_totals as t' as 'flight_site_totals as t'), companyId, filters)
-    .innerJoin('sites as s', (join) => join.onRef('s.company_id', '=', 't.company_id').onRef('s.id', '=', 't.site_id'))
+  // Per site first (a hash aggregate), then per zone: no sort for a distinct count.
+  const perSite = selected(matching(db.selectFrom(perFlight ? 'flight_site_totals as t' : 'type_site_totals as t' as 'flight_site_totals as t'), companyId, filters), filters)
     .where('t.campaigns', '>', 0)
-    .select(['s.zm', sql<number>`count(distinct t.site_id)`.as('sites'), sql<string>`sum(t.impactos)`.as('impactos')])
+    .select(['t.company_id', 't.site_id', sql<string>`sum(t.impactos)`.as('impactos')])
+    .groupBy(['t.company_id', 't.site_id'])
+  const sites = db.selectFrom(perSite.as('x'))
+    .innerJoin('sites as s', (join) => join.onRef('s.company_id', '=', 'x.company_id').onRef('s.id', '=', 'x.site_id'))
+    .select(['s.zm', sql<number>`count(*)`.as('sites'), sql<string>`sum(x.impactos)`.as('impactos')])
     .groupBy('s.zm')
-  const campaigns = matching(db.selectFrom(perFlight ? 'flight_zone_counts as t' : 'type_zone_counts as t' as 'flight_zone_counts as t'), companyId, filters)
+  const campaigns = selected(matching(db.selectFrom(perFlight ? 'flight_zone_counts as t' : 'type_zone_counts as t' as 'flight_zone_counts as t'), companyId, filters), filters)
     .where('t.campaigns', '>', 0)
     .select(['t.zm', sql<number>`sum(t.campaigns)`.as('campaigns')])
     .groupBy('t.zm')
