@@ -85,9 +85,9 @@ export const DATABASE_COLUMNS = {
     alcance: 'numeric'
   },
   campaign_type_counts: { company_id: 'bigint', tipo_campania: 'text', campaigns: 'bigint' },
-  flight_site_totals: { company_id: 'bigint', tipo_campania: 'text', fecha_inicio: 'date', fecha_fin: 'date', with_zm: 'text', with_estado: 'text', site_id: 'bigint', campaigns: 'bigint', impactos: 'numeric' },
+  flight_site_totals: { company_id: 'bigint', tipo_campania: 'text', fecha_inicio: 'date', fecha_fin: 'date', site_id: 'bigint', campaigns: 'bigint', impactos: 'numeric' },
   type_site_totals: { company_id: 'bigint', tipo_campania: 'text', with_zm: 'text', with_estado: 'text', site_id: 'bigint', campaigns: 'bigint', impactos: 'numeric' },
-  flight_zone_counts: { company_id: 'bigint', tipo_campania: 'text', fecha_inicio: 'date', fecha_fin: 'date', with_zm: 'text', with_estado: 'text', zm: 'text', campaigns: 'bigint' },
+  flight_zone_counts: { company_id: 'bigint', tipo_campania: 'text', fecha_inicio: 'date', fecha_fin: 'date', zm: 'text', campaigns: 'bigint' },
   type_zone_counts: { company_id: 'bigint', tipo_campania: 'text', with_zm: 'text', with_estado: 'text', zm: 'text', campaigns: 'bigint' },
   flight_selection_totals: {
     company_id: 'bigint',

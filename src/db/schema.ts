@@ -102,7 +102,8 @@ export interface CampaignTypeCountsTable {
 
 /**
  * Rows of db/migrations/0007_zone_aggregates.ts over the campaigns with a site in a zone
- * (with_zm), or in a state (with_estado), or over all campaigns (both NULL).
+ * (with_zm), or in a state (with_estado), or over all campaigns (both NULL); the per-flight site
+ * and zone rows are over all campaigns only.
  */
 interface Selection {
   with_zm: string | null
@@ -220,9 +221,9 @@ export interface Database {
   campaign_site_periods: CampaignSitePeriodsTable
   campaign_flight_totals: CampaignFlightTotalsTable
   campaign_type_counts: CampaignTypeCountsTable
-  flight_site_totals: SiteTotalsTable & PerFlight
+  flight_site_totals: Omit<SiteTotalsTable, keyof Selection> & PerFlight
   type_site_totals: SiteTotalsTable
-  flight_zone_counts: ZoneCountsTable & PerFlight
+  flight_zone_counts: Omit<ZoneCountsTable, keyof Selection> & PerFlight
   type_zone_counts: ZoneCountsTable
   flight_selection_totals: FlightSelectionTotalsTable
 }

@@ -57,15 +57,27 @@ export async function overviewByFlight (db: Db, companyId: number, filters: Camp
 }
 
 /**
- * The overview's by_zm from the site and zone aggregates (db/migrations/0007_zone_aggregates.ts):
- * per type without dates (at most types x sites rows), per flight with them. A site counts in a
- * zone once, whatever the flights and types it carries; a campaign counts once in each of its zones.
+ * Whether the site and zone aggregates answer by_zm: as the totals, except a zone or a state with
+ * dates (the per-flight rows are over all campaigns only; db/migrations/0007_zone_aggregates.ts).
+ */
+export const zonesServedByAggregates = (filters: CampaignFilters): boolean =>
+  servedByFlights(filters) && !((filters.start_date || filters.end_date) && (filters.zm || filters.estado))
+
+/**
+ * The overview's by_zm from the site and zone aggregates: per type and selection without dates
+ * (at most types x sites rows), per flight with them. A site counts in a zone once, whatever the
+ * flights and types it carries; a campaign counts once in each of its zones.
  */
 export async function zonesByFlight (db: Db, companyId: number, filters: CampaignFilters) {
-  // Typed as the per-flight tables: the per-type ones have the same columns but the dates, which only the per-flight reads filter on.
   const perFlight = Boolean(filters.start_date || filters.end_date)
+  // Typed as the per-flight tables: the per-type ones have the selection columns instead of the
+  // dates, and each is filtered on its own columns only.
+  const forFilters = <QB extends SelectQueryBuilder<any, 't', {}>> (query: QB): QB => {
+    const flights = matching(query, companyId, filters)
+    return perFlight ? flights : selected(flights, filters)
+  }
   // Per site first (a hash aggregate), then per zone: no sort for a distinct count.
-  const perSite = selected(matching(db.selectFrom(perFlight ? 'flight_site_totals as t' : 'type_site_totals as t' as 'flight_site_totals as t'), companyId, filters), filters)
+  const perSite = forFilters(db.selectFrom(perFlight ? 'flight_site_totals as t' : 'type_site_totals as t' as 'flight_site_totals as t'))
     .where('t.campaigns', '>', 0)
     .select(['t.company_id', 't.site_id', sql<string>`sum(t.impactos)`.as('impactos')])
     .groupBy(['t.company_id', 't.site_id'])
@@ -73,7 +85,7 @@ export async function zonesByFlight (db: Db, companyId: number, filters: Campaig
     .innerJoin('sites as s', (join) => join.onRef('s.company_id', '=', 'x.company_id').onRef('s.id', '=', 'x.site_id'))
     .select(['s.zm', sql<number>`count(*)`.as('sites'), sql<string>`sum(x.impactos)`.as('impactos')])
     .groupBy('s.zm')
-  const campaigns = selected(matching(db.selectFrom(perFlight ? 'flight_zone_counts as t' : 'type_zone_counts as t' as 'flight_zone_counts as t'), companyId, filters), filters)
+  const campaigns = forFilters(db.selectFrom(perFlight ? 'flight_zone_counts as t' : 'type_zone_counts as t' as 'flight_zone_counts as t'))
     .where('t.campaigns', '>', 0)
     .select(['t.zm', sql<number>`sum(t.campaigns)`.as('campaigns')])
     .groupBy('t.zm')

@@ -5,7 +5,7 @@ import type { Database } from '../../db/schema.js'
 import { campaignNotFound, getCampaignOrThrow, pickFilters } from '../campaigns/service.js'
 import { exactDecimal } from '../../db/exact-decimal.js'
 import * as repository from './repository.js'
-import { overviewByFlight, servedByFlights, zonesByFlight } from './overview-repository.js'
+import { overviewByFlight, servedByFlights, zonesByFlight, zonesServedByAggregates } from './overview-repository.js'
 
 const num = (v: number | string | null) => v === null ? null : Number(v)
 const int = (v: number | string | null) => Number(v ?? 0)
@@ -106,13 +106,13 @@ const totalsOf = <T extends { campaigns: number, impactos_personas: string, impa
 
 export async function overview (db: Kysely<Database>, companyId: number, query: CampaignFilters): Promise<OverviewType> {
   const filters = pickFilters(query)
-  // Type and dates: the aggregates kept per flight and type, as many rows as the company has
-  // flights and sites. A name, zone or state: the campaigns, through pg_trgm's index on
-  // lower(name) and the GIN indexes on zms and estados.
-  const byFlight = servedByFlights(filters)
+  // Type, dates, a zone or a state: the aggregates kept per flight, type and selection, as many
+  // rows as the company has flights and sites (docs/maintained-figures.md says which for each
+  // filter). Otherwise the campaigns, through pg_trgm's index on lower(name) and the GIN indexes
+  // on zms and estados.
   const [{ overall, byTipo, byMonth }, byZone] = await Promise.all([
-    byFlight ? overviewByFlight(db, companyId, filters) : repository.overviewByCampaign(db, companyId, filters),
-    byFlight ? zonesByFlight(db, companyId, filters) : repository.overviewByZone(db, companyId, filters)
+    servedByFlights(filters) ? overviewByFlight(db, companyId, filters) : repository.overviewByCampaign(db, companyId, filters),
+    zonesServedByAggregates(filters) ? zonesByFlight(db, companyId, filters) : repository.overviewByZone(db, companyId, filters)
   ])
   return {
     totals: totalsOf(overall),

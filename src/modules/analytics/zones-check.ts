@@ -16,9 +16,9 @@ const CAMPAIGN_SUMS = ['impactos_personas', 'impactos_vehiculos', 'alcance']
  * the selections it counts in (`sel`): all campaigns, and those of each of its zones and states.
  */
 const TABLES = [
-  { table: 'flight_site_totals', keys: [...FLIGHT, ...SELECTION, 'site_id'], sums: ['impactos'], truth: 'count(*) as campaigns, sum(impactos) as impactos' },
+  { table: 'flight_site_totals', keys: [...FLIGHT, 'site_id'], sums: ['impactos'], truth: 'count(*) as campaigns, sum(impactos) as impactos' },
   { table: 'type_site_totals', keys: [...TYPE, ...SELECTION, 'site_id'], sums: ['impactos'], truth: 'count(*) as campaigns, sum(impactos) as impactos' },
-  { table: 'flight_zone_counts', keys: [...FLIGHT, ...SELECTION, 'zm'], sums: [], truth: 'count(distinct campaign_id) as campaigns' },
+  { table: 'flight_zone_counts', keys: [...FLIGHT, 'zm'], sums: [], truth: 'count(distinct campaign_id) as campaigns' },
   { table: 'type_zone_counts', keys: [...TYPE, ...SELECTION, 'zm'], sums: [], truth: 'count(distinct campaign_id) as campaigns' },
   { table: 'flight_selection_totals', keys: [...FLIGHT, ...SELECTION], sums: CAMPAIGN_SUMS, truth: `count(distinct campaign_id) as campaigns, ${CAMPAIGN_SUMS.map((c) => `sum(${c}) as ${c}`).join(', ')}` }
 ] as const
@@ -48,7 +48,9 @@ const selected = (companyId: number | null, table: Table) => sql`
         ${sql.raw(CAMPAIGN_SUMS.map((s) => `coalesce(c.${s}, 0) as ${s}`).join(', '))}
       from sel join campaigns c on c.company_id = sel.company_id and c.id = sel.campaign_id
       where sel.with_zm is not null or sel.with_estado is not null`
-    : sql`select cs.*, sel.with_zm, sel.with_estado from cs join sel using (company_id, campaign_id)`}`
+    : (table.keys as readonly string[]).includes('with_zm')
+        ? sql`select cs.*, sel.with_zm, sel.with_estado from cs join sel using (company_id, campaign_id)`
+        : sql`select cs.* from cs`}`
 
 const truth = (table: Table, companyId: number | null): RawBuilder<unknown> =>
   sql`select ${sql.raw(table.keys.join(', '))}, ${sql.raw(table.truth)} from (${selected(companyId, table)}) as r group by ${sql.raw(table.keys.join(', '))}`
