@@ -11,7 +11,7 @@ type Db = Kysely<Database> | Transaction<Database>
  * (db/migrations/0007_zone_aggregates.ts), one of them at a time. A name substring (q), or a zone
  * and a state together, go to the campaigns, through their indexes (repository.ts).
  */
-export const servedByFlights = (filters: CampaignFilters): boolean => !filters.q && !(filters.zm && filters.estado)
+export const totalsServedByAggregates = (filters: CampaignFilters): boolean => !filters.q && !(filters.zm && filters.estado)
 
 const totals = () => [
   sql<number>`coalesce(sum(t.campaigns), 0)`.as('campaigns'),
@@ -43,7 +43,7 @@ function selected<QB extends SelectQueryBuilder<any, 't', {}>> (query: QB, filte
 }
 
 /** The overview's totals, by type and by month of flight start, summed over the company's flights (not its campaigns). */
-export async function overviewByFlight (db: Db, companyId: number, filters: CampaignFilters) {
+export async function totalsFromAggregates (db: Db, companyId: number, filters: CampaignFilters) {
   const base = (filters.zm || filters.estado
     ? selected(matching(db.selectFrom('flight_selection_totals as t'), companyId, filters), filters)
     : flightsMatching(db, companyId, filters)).where('t.campaigns', '>', 0)
@@ -61,14 +61,14 @@ export async function overviewByFlight (db: Db, companyId: number, filters: Camp
  * dates (the per-flight rows are over all campaigns only; db/migrations/0007_zone_aggregates.ts).
  */
 export const zonesServedByAggregates = (filters: CampaignFilters): boolean =>
-  servedByFlights(filters) && !((filters.start_date || filters.end_date) && (filters.zm || filters.estado))
+  totalsServedByAggregates(filters) && !((filters.start_date || filters.end_date) && (filters.zm || filters.estado))
 
 /**
  * The overview's by_zm from the site and zone aggregates: per type and selection without dates
  * (at most types x sites rows), per flight with them. A site counts in a zone once, whatever the
  * flights and types it carries; a campaign counts once in each of its zones.
  */
-export async function zonesByFlight (db: Db, companyId: number, filters: CampaignFilters) {
+export async function zonesFromAggregates (db: Db, companyId: number, filters: CampaignFilters) {
   const perFlight = Boolean(filters.start_date || filters.end_date)
   // Typed as the per-flight tables: the per-type ones have the selection columns instead of the
   // dates, and each is filtered on its own columns only.

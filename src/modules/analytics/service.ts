@@ -5,7 +5,7 @@ import type { Database } from '../../db/schema.js'
 import { campaignNotFound, getCampaignOrThrow, pickFilters } from '../campaigns/service.js'
 import { exactDecimal } from '../../db/exact-decimal.js'
 import * as repository from './repository.js'
-import { overviewByFlight, servedByFlights, zonesByFlight, zonesServedByAggregates } from './overview-repository.js'
+import { totalsFromAggregates, totalsServedByAggregates, zonesFromAggregates, zonesServedByAggregates } from './overview-repository.js'
 
 const num = (v: number | string | null) => v === null ? null : Number(v)
 const int = (v: number | string | null) => Number(v ?? 0)
@@ -111,8 +111,8 @@ export async function overview (db: Kysely<Database>, companyId: number, query: 
   // filter). Otherwise the campaigns, through pg_trgm's index on lower(name) and the GIN indexes
   // on zms and estados.
   const [{ overall, byTipo, byMonth }, byZone] = await Promise.all([
-    servedByFlights(filters) ? overviewByFlight(db, companyId, filters) : repository.overviewByCampaign(db, companyId, filters),
-    zonesServedByAggregates(filters) ? zonesByFlight(db, companyId, filters) : repository.overviewByZone(db, companyId, filters)
+    totalsServedByAggregates(filters) ? totalsFromAggregates(db, companyId, filters) : repository.overviewByCampaign(db, companyId, filters),
+    zonesServedByAggregates(filters) ? zonesFromAggregates(db, companyId, filters) : repository.overviewByZone(db, companyId, filters)
   ])
   return {
     totals: totalsOf(overall),
