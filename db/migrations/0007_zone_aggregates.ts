@@ -52,14 +52,14 @@ const SELECTION_ROWS = (rows: string, sign: 1 | -1) => `select ${FLIGHT.join(', 
   ${['impactos_personas', 'impactos_vehiculos', 'alcance'].map((c) => `${sign} * coalesce(${c}, 0)::numeric as ${c}`).join(', ')}
   from ${rows} cross join lateral (${EACH}) as sel(with_zm, with_estado)`
 
-/** Adds the delta rows `d` (n campaigns, and the sums) to `table`, in key order so concurrent writers never deadlock. */
-function addDelta (table: typeof TABLES[number]) {
+/** Adds the delta rows of `source` (n campaigns, and the sums) to `table`, in key order so concurrent writers never deadlock. */
+function addDelta (table: typeof TABLES[number], source: string) {
   const keys = table.keys.join(', ')
   const sums = table.sums as readonly string[]
   // A table without selection keys takes the delta rows over all campaigns only.
   const overAll = (table.keys as readonly string[]).includes('with_zm') ? '' : ' where with_zm is null and with_estado is null'
   return `insert into ${table.name} as t (${[...table.keys, 'campaigns', ...sums].join(', ')})
-    select ${[keys, 'sum(n)', ...sums.map((c) => `sum(${c})`)].join(', ')} from d${overAll} group by ${keys}
+    select ${[keys, 'sum(n)', ...sums.map((c) => `sum(${c})`)].join(', ')} from ${source}${overAll} group by ${keys}
     having ${['sum(n)', ...sums.map((c) => `sum(${c})`)].map((x) => `${x} <> 0`).join(' or ')} order by ${keys}
     on conflict (${keys}) do update set ${['campaigns', ...sums].map((c) => `${c} = t.${c} + excluded.${c}`).join(', ')}`
 }
@@ -70,22 +70,28 @@ function addDelta (table: typeof TABLES[number]) {
 // that plan's nested loop made a 10,000-campaign import quadratic (45 s); a set operation is not.
 const INPUTS = ['company_id', 'id', 'tipo_campania', 'fecha_inicio', 'fecha_fin', 'impactos_personas', 'impactos_vehiculos', 'alcance',
   'zms', 'estados', 'site_ids', 'site_zms', 'site_impactos'].join(', ')
-const CHANGED = (rows: string, other: string) => `(select ${INPUTS} from ${rows} except all select ${INPUTS} from ${other}) as changed`
+const CHANGED = (rows: string, other: string) => `select ${INPUTS} from ${rows} except all select ${INPUTS} from ${other}`
 
-const DELTAS = (added: string | null, removed: string | null) => {
+/** One statement: the changed campaigns are found once, and each table's delta is a data-modifying CTE. */
+const DELTAS = (added: string | null, removed: string | null, changed: string[] = []) => {
   const rows = (of: (rows: string, sign: 1 | -1) => string) => [added && of(added, 1), removed && of(removed, -1)].filter(Boolean).join(' union all ')
-  const [flightSites, typeSites, flightZones, typeZones, selections] = TABLES.map(addDelta)
-  return [
-    `with d as (${rows(SITE_ROWS)}), flights as (${flightSites}) ${typeSites}`,
-    `with d as (${rows(ZONE_ROWS)}), flights as (${flightZones}) ${typeZones}`,
-    `with d as (${rows(SELECTION_ROWS)}) ${selections}`
-  ]
+  const [flightSites, typeSites, flightZones, typeZones, selections] = TABLES
+  return `with ${[...changed,
+    `site_delta as (${rows(SITE_ROWS)})`,
+    `zone_delta as (${rows(ZONE_ROWS)})`,
+    `selection_delta as (${rows(SELECTION_ROWS)})`,
+    `flight_sites as (${addDelta(flightSites, 'site_delta')})`,
+    `type_sites as (${addDelta(typeSites, 'site_delta')})`,
+    `flight_zones as (${addDelta(flightZones, 'zone_delta')})`,
+    `type_zones as (${addDelta(typeZones, 'zone_delta')})`].join(',\n')}
+  ${addDelta(selections, 'selection_delta')}`
 }
 
 const EVENTS = [
-  { event: 'insert', referencing: 'new table as new_rows', statements: DELTAS('new_rows', null) },
-  { event: 'update', referencing: 'old table as old_rows new table as new_rows', statements: DELTAS(CHANGED('new_rows', 'old_rows'), CHANGED('old_rows', 'new_rows')) },
-  { event: 'delete', referencing: 'old table as old_rows', statements: DELTAS(null, 'old_rows') }
+  { event: 'insert', referencing: 'new table as new_rows', statement: DELTAS('new_rows', null) },
+  { event: 'update', referencing: 'old table as old_rows new table as new_rows',
+    statement: DELTAS('added', 'removed', [`added as (${CHANGED('new_rows', 'old_rows')})`, `removed as (${CHANGED('old_rows', 'new_rows')})`]) },
+  { event: 'delete', referencing: 'old table as old_rows', statement: DELTAS(null, 'old_rows') }
 ]
 
 // 0004's refresh, now also keeping the arrays. Its bulk plan (one hash aggregate over the
@@ -164,13 +170,13 @@ export async function up (db: Kysely<any>): Promise<void> {
     await sql.raw(`create unique index ${table.name}_key on ${table.name} (${table.keys.join(', ')}) nulls not distinct`).execute(db)
   }
   for (const definition of REFRESH_FUNCTIONS) await sql.raw(definition).execute(db)
-  for (const { event, referencing, statements } of EVENTS) {
+  for (const { event, referencing, statement } of EVENTS) {
     const name = `campaign_zones_after_${event}`
     // Called within 0004's bulk refresh, the statements would inherit its enable_nestloop = off, and
     // with it costs high enough to be compiled by JIT: half a second each, for any import.
     await sql.raw(`create function ${name} () returns trigger language plpgsql set enable_nestloop = on set jit = off as $$
 begin
-  ${statements.join(';\n  ')};
+  ${statement};
   return null;
 end $$`).execute(db)
     await sql.raw(`create trigger ${name} after ${event} on campaigns referencing ${referencing} for each statement execute function ${name}()`).execute(db)
