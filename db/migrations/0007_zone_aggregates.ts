@@ -72,6 +72,8 @@ const INPUTS = ['company_id', 'id', 'tipo_campania', 'fecha_inicio', 'fecha_fin'
   'zms', 'estados', 'site_ids', 'site_zms', 'site_impactos'].join(', ')
 const CHANGED = (rows: string, other: string) => `select ${INPUTS} from ${rows} except all select ${INPUTS} from ${other}`
 
+const CHANGED_CTES = [`added as (${CHANGED('new_rows', 'old_rows')})`, `removed as (${CHANGED('old_rows', 'new_rows')})`]
+
 /** One statement: the changed campaigns are found once, and each table's delta is a data-modifying CTE. */
 const DELTAS = (added: string | null, removed: string | null, changed: string[] = []) => {
   const rows = (of: (rows: string, sign: 1 | -1) => string) => [added && of(added, 1), removed && of(removed, -1)].filter(Boolean).join(' union all ')
@@ -89,8 +91,7 @@ const DELTAS = (added: string | null, removed: string | null, changed: string[] 
 
 const EVENTS = [
   { event: 'insert', referencing: 'new table as new_rows', statement: DELTAS('new_rows', null) },
-  { event: 'update', referencing: 'old table as old_rows new table as new_rows',
-    statement: DELTAS('added', 'removed', [`added as (${CHANGED('new_rows', 'old_rows')})`, `removed as (${CHANGED('old_rows', 'new_rows')})`]) },
+  { event: 'update', referencing: 'old table as old_rows new table as new_rows', statement: DELTAS('added', 'removed', CHANGED_CTES) },
   { event: 'delete', referencing: 'old table as old_rows', statement: DELTAS(null, 'old_rows') }
 ]
 
