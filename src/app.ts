@@ -105,7 +105,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(authModule, { config })
   await app.register(async function v2 (api) {
     await api.register(campaignRoutes, { secretKey: config.secretKey })
-    await api.register(analyticsRoutes)
+    await api.register(analyticsRoutes, { overviewCacheBytes: config.OVERVIEW_CACHE_MB * 1024 * 1024 })
     await api.register(importRoutes, { importFiles: importCampaignFiles, reportSchema: ImportReportSchema, uploadLimitBytes: config.UPLOAD_LIMIT_BYTES })
   }, { prefix: '/v2' })
   // The old service's contract (v1) at the root, for its dashboard and scripts; its account routes are in authModule.

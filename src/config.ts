@@ -58,6 +58,8 @@ export const EnvSchema = Type.Object({
   HEAVY_CONCURRENCY_PER_COMPANY: Type.Integer({ minimum: 1, default: 2 }),
   /** and how many more of its requests may wait for them; one more answers 429 at once. */
   HEAVY_QUEUE_PER_COMPANY: Type.Integer({ minimum: 0, default: 8 }),
+  /** Memory for overview answers kept per company, filters and data version (0 keeps none); each serves until the company's next write. */
+  OVERVIEW_CACHE_MB: Type.Integer({ minimum: 0, default: 32 }),
   /** argon2 hashes and verifications at once (default: os.availableParallelism()), */
   ARGON2_CONCURRENCY: Type.Optional(Type.Integer({ minimum: 1 })),
   /** and how many more may wait; one more answers 503 at once. */

@@ -89,6 +89,7 @@ export const DATABASE_COLUMNS = {
   type_site_totals: { company_id: 'bigint', tipo_campania: 'text', with_zm: 'text', with_estado: 'text', site_id: 'bigint', campaigns: 'bigint', impactos: 'numeric' },
   flight_zone_counts: { company_id: 'bigint', tipo_campania: 'text', fecha_inicio: 'date', fecha_fin: 'date', zm: 'text', campaigns: 'bigint' },
   type_zone_counts: { company_id: 'bigint', tipo_campania: 'text', with_zm: 'text', with_estado: 'text', zm: 'text', campaigns: 'bigint' },
+  company_data_versions: { company_id: 'bigint', version: 'uuid' },
   flight_selection_totals: {
     company_id: 'bigint',
     tipo_campania: 'text',

@@ -100,6 +100,12 @@ export interface CampaignTypeCountsTable {
   campaigns: number
 }
 
+/** A new version with every write to a company's campaigns (db/migrations/0008_company_data_versions.ts). */
+export interface CompanyDataVersionsTable {
+  company_id: number
+  version: string
+}
+
 /**
  * Rows of db/migrations/0007_zone_aggregates.ts over the campaigns with a site in a zone
  * (with_zm), or in a state (with_estado), or over all campaigns (both NULL); the per-flight site
@@ -226,6 +232,7 @@ export interface Database {
   flight_zone_counts: Omit<ZoneCountsTable, keyof Selection> & PerFlight
   type_zone_counts: ZoneCountsTable
   flight_selection_totals: FlightSelectionTotalsTable
+  company_data_versions: CompanyDataVersionsTable
 }
 
 export type User = Selectable<UsersTable>

@@ -1,5 +1,5 @@
 import diagnosticsChannel from 'node:diagnostics_channel'
-import type { AppMetrics, ImportRowOutcome, LoginOutcome } from './metrics-registry.js'
+import type { AppMetrics, CacheLookupResult, ImportRowOutcome, LoginOutcome } from './metrics-registry.js'
 
 /**
  * Features may publish on these diagnostics channels instead of importing the metrics plugin
@@ -10,7 +10,8 @@ export const METRIC_CHANNELS = {
   login: 'campaign-analytics:auth:login',
   refreshReuse: 'campaign-analytics:auth:refresh-reuse',
   rateLimited: 'campaign-analytics:auth:rate-limited',
-  importRows: 'campaign-analytics:import:rows'
+  importRows: 'campaign-analytics:import:rows',
+  overviewCache: 'campaign-analytics:analytics:overview-cache'
 } as const
 
 type Handlers = { [K in keyof typeof METRIC_CHANNELS]: (message: unknown) => void }
@@ -27,7 +28,8 @@ export function subscribeMetricChannels (metrics: AppMetrics): () => void {
     importRows: (m) => {
       const { outcome, count } = m as { outcome: ImportRowOutcome, count?: number }
       metrics.importRows.inc({ outcome }, count ?? 1)
-    }
+    },
+    overviewCache: (m) => metrics.overviewCacheLookups.inc({ result: (m as { result: CacheLookupResult }).result })
   }
   const entries = Object.entries(handlers) as Array<[keyof Handlers, (message: unknown) => void]>
   for (const [key, handler] of entries) diagnosticsChannel.subscribe(METRIC_CHANNELS[key], handler)

@@ -7,6 +7,8 @@ type PromClient = IFastifyMetrics['client']
 export type LoginOutcome = 'success' | 'failure' | 'locked'
 /** What happened to one CSV row, counted once: loaded as given, loaded after a documented repair, an exact duplicate of a loaded row, or rejected (conflicts included). */
 export type ImportRowOutcome = 'loaded' | 'repaired' | 'duplicate' | 'rejected'
+/** An overview answered from the answers kept at the company's data version, or computed. */
+export type CacheLookupResult = 'hit' | 'miss'
 
 /** The counters other features increment: a narrow interface, so label names and values are checked at compile time. */
 export type AppMetrics = {
@@ -17,6 +19,7 @@ export type AppMetrics = {
   importRows: { inc: (labels: { outcome: ImportRowOutcome }, value?: number) => void }
   /** Requests answered by the deprecated root (v1) contract, by route pattern: operators see when clients have moved to /v2. */
   legacyRequests: { inc: (labels: { route: string }, value?: number) => void }
+  overviewCacheLookups: { inc: (labels: { result: CacheLookupResult }, value?: number) => void }
 }
 
 const POOL_GAUGES: Array<[string, string, (pool: pg.Pool) => number]> = [
@@ -36,9 +39,11 @@ export function createAppMetrics (client: PromClient, pool: pg.Pool): AppMetrics
   const rateLimitRejections = new client.Counter({ name: 'rate_limit_rejections_total', help: 'Requests refused with 429, by route pattern and scope (ip or account)', labelNames: ['route', 'scope'] as const })
   const importRows = new client.Counter({ name: 'import_rows_total', help: 'Imported CSV rows by outcome', labelNames: ['outcome'] as const })
   const legacyRequests = new client.Counter({ name: 'legacy_api_requests_total', help: 'Requests to the deprecated v1 (root) contract, by route pattern', labelNames: ['route'] as const })
+  const overviewCacheLookups = new client.Counter({ name: 'overview_cache_lookups_total', help: 'Overview requests answered from the answers kept at the company\'s data version (hit) or computed (miss)', labelNames: ['result'] as const })
   // Zero-valued series exist from the start, so dashboards and alerts see 0 rather than "no data".
   for (const outcome of ['success', 'failure'] as const) loginAttempts.inc({ outcome }, 0)
   for (const outcome of ['loaded', 'repaired', 'duplicate', 'rejected'] as const) importRows.inc({ outcome }, 0)
+  for (const result of ['hit', 'miss'] as const) overviewCacheLookups.inc({ result }, 0)
   refreshTokenReuse.inc(0)
-  return { loginAttempts, refreshTokenReuse, rateLimitRejections, importRows, legacyRequests }
+  return { loginAttempts, refreshTokenReuse, rateLimitRejections, importRows, legacyRequests, overviewCacheLookups }
 }

@@ -1,18 +1,23 @@
+import { isDeepStrictEqual } from 'node:util'
 import t from 'tap'
 import fc from 'fast-check'
 import { findDrift, rebuildFigures, type Drift } from '../../src/modules/analytics/figures-check.js'
 import { findFlightDrift, findTypeCountDrift, rebuildFlights, rebuildTypeCounts } from '../../src/modules/analytics/flights-check.js'
 import { findZoneDrift, rebuildZones } from '../../src/modules/analytics/zones-check.js'
+import { overview } from '../../src/modules/analytics/service.js'
 import { ENGINE, buildTestApp, createUserWithToken } from '../helper.js'
 import { campaign, period, runImport, site, type Export } from '../imports/fixtures.js'
 
 // Random sequences of every write that changes a campaign's maintained figures (create, patch,
 // rename, delete through the API; imports that add, replace and drop facts and periods, and move
-// a site to another zone or state), each followed by a full recomputation that must find nothing.
+// a site to another zone or state), each followed by a full recomputation that must find nothing,
+// and by the overview as served (its answers are kept per data version) against one computed afresh.
 
 const NAMES = ['Alfa', 'Beta', 'Gamma', 'Delta']
 const CODES = ['S1', 'S2', 'S3', 'S4', 'S5']
 const ZONES = [['Monterrey', 'Nuevo León'], ['Guadalajara', 'Jalisco'], ['Valle de Mexico', 'Ciudad de Mexico'], ['', '']] as const
+// One query of each path the overview takes (docs/maintained-figures.md).
+const OVERVIEW_QUERIES = [{}, { tipo_campania: 'mensual' }, { zm: 'Monterrey' }, { estado: 'Jalisco', start_date: '2025-02-01' }, { q: 'a' }, { zm: 'Guadalajara', estado: 'Jalisco' }] as const
 
 type Op =
   | { kind: 'create', name: string }
@@ -57,6 +62,14 @@ t.test(`after every write of a random sequence, the maintained figures equal a f
     const user = await createUserWithToken(app, { role: 'admin' })
     const request = (method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
       app.inject({ method, url, payload, headers: { authorization: user.authorization } })
+    const checkOverviews = async (after: string) => {
+      for (const query of OVERVIEW_QUERIES) {
+        const served = await app.inject({ url: `/v2/analytics/overview?${new URLSearchParams(query)}`, headers: { authorization: user.authorization } })
+        const computed = JSON.parse(JSON.stringify(await overview(app.db, user.companyId, query)))
+        if (!isDeepStrictEqual(served.json(), computed)) throw new Error(`after ${after}, the overview ${JSON.stringify(query)} served ${served.body}, computed ${JSON.stringify(computed)}`)
+      }
+    }
+    await checkOverviews('no write')
     for (const o of ops) {
       if (o.kind === 'create') await request('POST', '/v2/campaigns', { name: o.name, tipo_campania: 'mensual', fecha_inicio: '2025-01-01', fecha_fin: '2025-02-28', impactos_personas: 7 })
       else if (o.kind === 'patch') await request('PATCH', `/v2/campaigns/${o.name}`, { alcance: o.alcance, tipo_campania: o.alcance % 2 ? 'catorcenal' : 'mensual', fecha_fin: `2025-03-${String(1 + (o.alcance % 28)).padStart(2, '0')}` })
@@ -75,6 +88,7 @@ t.test(`after every write of a random sequence, the maintained figures equal a f
       if (types.length > 0) throw new Error(`after ${JSON.stringify(o)}, the campaign counts per type: ${JSON.stringify(types)}`)
       const zones = await findZoneDrift(app.db, user.companyId)
       if (zones.length > 0) throw new Error(`after ${JSON.stringify(o)}, the by_zm aggregates: ${JSON.stringify(zones)}`)
+      await checkOverviews(JSON.stringify(o))
     }
   }), { numRuns: 12, seed: Number(process.env.FC_SEED ?? Date.now() % 2 ** 31) })
   t.ok(writes > 12, `${writes} writes checked`)

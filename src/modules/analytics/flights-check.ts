@@ -46,6 +46,8 @@ export function replaceFromCampaigns<Drift> (db: Kysely<Database>, companyId: nu
     if (drift.length === 0) return drift
     await sql`delete from ${sql.table(table)} where ${companyId}::bigint is null or company_id = ${companyId}`.execute(trx)
     await recompute.execute(trx)
+    // Answers kept at the old data version (src/modules/analytics/overview-cache.ts) are stale now.
+    await sql`update company_data_versions set version = gen_random_uuid() where ${companyId}::bigint is null or company_id = ${companyId}`.execute(trx)
     return drift
   })
 }

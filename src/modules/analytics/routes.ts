@@ -4,15 +4,17 @@ import { CampaignSummary, ConditionalHeaders, NotModified, Overview, OverviewQue
 import { CampaignNameParams } from '../../../schemas/campaigns.js'
 import { BEARER_SECURITY as security, COMMON_PROBLEMS, problemResponses } from '../../../schemas/common.js'
 import { addEtags } from './etag.js'
+import { createOverviewCache } from './overview-cache.js'
 import * as service from './service.js'
 
 /** The dashboard's three views of a campaign and the company overview; encapsulated, so the ETag hook stays here. */
-export default async function analyticsRoutes (fastify: FastifyInstance) {
+export default async function analyticsRoutes (fastify: FastifyInstance, { overviewCacheBytes }: { overviewCacheBytes: number }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   addEtags(app)
   const problems = problemResponses(...COMMON_PROBLEMS, 401, 404)
   // Each company runs a few of these at once (a 429 past its queue): one tenant's burst must not take every connection.
   const heavy = app.fairShare.heavyRead
+  const overview = createOverviewCache(app.readDb, overviewCacheBytes)
 
   app.get('/campaigns/:name/summary', {
     onRequest: app.authenticate,
@@ -60,5 +62,8 @@ export default async function analyticsRoutes (fastify: FastifyInstance) {
       headers: ConditionalHeaders,
       response: { 200: { ...Overview, description: 'Your company\'s campaigns aggregated' }, 304: NotModified, ...problemResponses(...COMMON_PROBLEMS, 401) }
     }
-  }, async (request) => heavy(request.user.companyId, (db) => service.overview(db, request.user.companyId, request.query)))
+  }, async (request) => {
+    const { companyId } = request.user
+    return overview(companyId, request.query, () => heavy(companyId, (db) => service.overview(db, companyId, request.query)))
+  })
 }
