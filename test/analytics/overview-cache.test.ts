@@ -102,4 +102,10 @@ t.test('the cache: one computation for concurrent requests, and an answer larger
   t.same(await cached(user.companyId, { q: 'big' }, compute(100)), answer(100))
   t.same(await cached(user.companyId, { q: 'big' }, compute(100)), answer(100))
   t.equal(computed, 3, 'too large to keep: computed each time')
+  // Another company's flood of distinct filters pushes out an answer while it is computed: its
+  // requests still get it.
+  const other = await createUserWithToken(app)
+  const slow = cached(user.companyId, { q: 'slow' }, compute(1))
+  await Promise.all(Array.from({ length: 40 }, (_, i) => cached(other.companyId, { q: `flood ${i}` }, compute(1))))
+  t.same(await slow, answer(1))
 })

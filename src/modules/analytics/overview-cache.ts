@@ -38,7 +38,9 @@ export function createOverviewCache (db: Kysely<Database>, maxBytes: number): Ca
     maxSize: maxBytes,
     maxEntrySize: Math.max(1, Math.floor(maxBytes / 16)),
     sizeCalculation: estimatedBytes,
-    fetchMethod: (_key, _stale, { context: compute }) => compute()
+    fetchMethod: (_key, _stale, { context: compute }) => compute(),
+    // An answer pushed out while it is being computed is still the answer of the requests waiting for it.
+    ignoreFetchAbort: true
   })
   return async (companyId, query, compute) => {
     // Invalid filters are refused before any read.
