@@ -37,7 +37,8 @@ const args = readCommandLine({
 }, `npm run bench -- [--campaigns 1000000] [--duration 3] [--connections 32] [--rounds 15] [--warmup 10] [--server postgres://…:5432] [--keep] [--database NAME] [--tsx] [--set all|list|analytics|first]
 Creates a throwaway database bench_api_<time> on the server, fills it, measures, drops it (unless --keep).
 --set list measures the list, detail and summary (v2) and the old dashboard's list (v1); --set analytics
-the overview and the zone and state filters against a bare ceiling; all (the default) both;
+the overview and the zone and state filters against a bare ceiling, and the overview as computed after a
+write (a second app keeping no answer, OVERVIEW_CACHE_MB=0); all (the default) both;
 --set first only the first page against the ceiling (a few minutes: to compare two builds).
 --database NAME measures an existing database kept by an earlier --keep run (no generation; never dropped).
 The app runs compiled, as in production (npm run build, then node dist/src/server.js with ENV=production
@@ -68,15 +69,20 @@ function startServer (mode: 'app' | 'ceiling' | 'bare', companyId: number): Prom
   })
 }
 
-/** Production's own entry point, compiled: what `npm run start:prod` (and the Dockerfile) runs. */
-async function startCompiledApp (): Promise<{ child: ChildProcess, ready: Ready }> {
-  const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' })
-  if (build.status !== 0) throw new Error('npm run build failed')
+let built = false
+
+/** Production's own entry point, compiled: what `npm run start:prod` (and the Dockerfile) runs; `env` adds settings. */
+async function startCompiledApp (env: Record<string, string> = {}): Promise<{ child: ChildProcess, ready: Ready }> {
+  if (!built) {
+    const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' })
+    if (build.status !== 0) throw new Error('npm run build failed')
+    built = true
+  }
   const port = await freePort()
   const child = spawn(process.execPath, PRODUCTION_ARGS, {
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, ...appEnv(), DATABASE_URL: databaseUrl, ENV: 'production', HOST: '127.0.0.1', PORT: String(port), TRUST_PROXY: '127.0.0.1', FRONTEND_ORIGINS: 'https://dashboard.example.com' }
+    env: { ...process.env, ...appEnv(), DATABASE_URL: databaseUrl, ENV: 'production', HOST: '127.0.0.1', PORT: String(port), TRUST_PROXY: '127.0.0.1', FRONTEND_ORIGINS: 'https://dashboard.example.com', ...env }
   })
   const exited = new Promise<never>((_resolve, reject) => child.once('exit', (code) => reject(new Error(`app exited with ${code}`))))
   for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
@@ -175,6 +181,9 @@ try {
   children.push(bare.child)
   const app = args.tsx ? await startServer('app', targets.companyId) : await startCompiledApp()
   children.push(app.child)
+  // The same app keeping no overview answer: what each overview costs after a write to the company.
+  const uncached = args.set === 'all' || args.set === 'analytics' ? await startCompiledApp({ OVERVIEW_CACHE_MB: '0' }) : undefined
+  if (uncached) children.push(uncached.child)
   // The app's API is under /v2 (the root paths are the old service's v1 contract).
   const base = `http://127.0.0.1:${app.ready.port}/v2`
   // The TLS-terminating proxy's header: production refuses plain HTTP (src/plugins/https-only.ts).
@@ -213,6 +222,8 @@ try {
     { name: 'overview by dates', url: `${base}/analytics/overview?start_date=2025-06-01&end_date=2025-06-30`, headers },
     { name: 'overview by zone', url: `${base}/analytics/overview?zm=${zone}`, headers },
     { name: 'overview by q', url: `${base}/analytics/overview?q=0001`, headers },
+    ...[['', ''], [' by type', '?tipo_campania=mensual'], [' by dates', '?start_date=2025-06-01&end_date=2025-06-30'], [' by zone', `?zm=${zone}`], [' by q', '?q=0001']]
+      .map(([by, query]) => ({ name: `computed overview${by}`, url: `http://127.0.0.1:${uncached?.ready.port}/v2/analytics/overview${query}`, headers })),
     { name: 'list by zone', url: `${base}/campaigns?zm=${zone}`, headers },
     { name: 'list by zone, last page', url: `${base}/campaigns?zm=${zone}&cursor=${encodeURIComponent(targets.lastZonePageCursor)}`, headers },
     { name: 'list by state', url: `${base}/campaigns?estado=${state}`, headers },
