@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createHmac, randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { availableParallelism } from 'node:os'
 import { integerOption, readCommandLine } from '../src/cli/command-line.js'
 import { connectOrExit } from './bench/database.js'
 import { createSoakDatabase, databaseUrl, dropSoakDatabase } from './soak/database.js'
@@ -12,7 +13,8 @@ const HELP = `npm run soak -- [options]
 
 Mixed traffic (list pages, details, summaries, logins, refreshes; whatever the server's OpenAPI
 document lists) at a fixed concurrency against the real server process on PostgreSQL, with
-generated campaigns in a throwaway database. Prints requests, errors, non-2xx by status, p50/p99
+generated campaigns in a throwaway database. Each client logs in as it arrives (as many at once as
+the machine has cores), then logs in again now and then (1 request in 170). Prints requests, errors, non-2xx by status, p50/p99
 and the server's RSS; exits 1 unless there were zero errors, zero 5xx and RSS grew < 20 % after warm-up.
 
   --duration SECONDS     traffic duration (default 60)
@@ -68,7 +70,7 @@ try {
     await sleep(200)
   }
   const doc = await (await fetch(`http://127.0.0.1:${port}/docs/json`)).json() as Parameters<typeof buildScenarios>[0]
-  const { scenarios, skipped } = buildScenarios(doc, `Bearer ${accessToken(user)}`, campaigns)
+  const { scenarios, login, skipped } = buildScenarios(doc, `Bearer ${accessToken(user)}`, campaigns)
   for (const note of skipped) console.log(`soak: skipped ${note}`)
   console.log(`soak: ${duration} s at concurrency ${concurrency}: ${scenarios.map((s) => s.name).join(', ')}`)
 
@@ -76,7 +78,7 @@ try {
   started = Date.now()
   let rssWarm = NaN
   const warmTimer = setTimeout(() => { rssWarm = rssKb(server.pid!) }, warmup * 1000)
-  const figures = await runTraffic(port, scenarios, concurrency, started + duration * 1000)
+  const figures = await runTraffic(port, scenarios, concurrency, duration, login && { scenario: login, atOnce: availableParallelism() })
   clearTimeout(warmTimer)
   const rssEnd = rssKb(server.pid!)
   const seconds = (Date.now() - started) / 1000

@@ -9,8 +9,9 @@ export const SOAK_ORIGIN = 'http://soak.test'
  * The mixed traffic, from what the OpenAPI document lists: list pages, details, summaries,
  * logins and refreshes. Missing endpoints are reported in `skipped` and left out.
  */
-export function buildScenarios (doc: Doc, authorization: string, campaigns: number): { scenarios: Scenario[], skipped: string[] } {
+export function buildScenarios (doc: Doc, authorization: string, campaigns: number): { scenarios: Scenario[], login?: Scenario, skipped: string[] } {
   const scenarios: Scenario[] = []
+  let login: Scenario | undefined
   const skipped: string[] = []
   const has = (method: string, path: string) => Boolean(doc.paths[path]?.[method])
   const auth = { authorization }
@@ -31,25 +32,28 @@ export function buildScenarios (doc: Doc, authorization: string, campaigns: numb
   for (const path of summaries) scenarios.push({ name: `summary GET ${path}`, weight: 3, request: () => ({ method: 'GET', path, headers: auth }) })
   if (summaries.length === 0) skipped.push('summaries: no GET /analytics/* or summary route in the document yet')
 
-  const login = doc.paths['/v2/auth/token']?.post
-  if (login) {
-    const content = login.requestBody?.content ?? {}
+  const token = doc.paths['/v2/auth/token']?.post
+  if (token) {
+    const content = token.requestBody?.content ?? {}
     const form = 'application/x-www-form-urlencoded' in content
     const fields = Object.keys((form ? content['application/x-www-form-urlencoded'] : content['application/json'])?.schema?.properties ?? { username: 1 })
     const user = fields.includes('email') ? 'email' : 'username'
     const values = { [user]: SOAK_EMAIL, password: SOAK_PASSWORD }
-    scenarios.push({
+    // Each client logs in once as it arrives (runTraffic's opening), then again now and then: a
+    // dashboard user logs in once a session, and argon2 makes each login cost tens of ms of a core.
+    login = {
       name: 'login POST /auth/token',
-      weight: 1,
+      weight: 0.1,
       request: () => form
         ? { method: 'POST', path: '/v2/auth/token', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: SOAK_ORIGIN }, body: new URLSearchParams(values).toString() }
         : { method: 'POST', path: '/v2/auth/token', headers: { 'content-type': 'application/json', origin: SOAK_ORIGIN }, body: JSON.stringify(values) }
-    })
+    }
+    scenarios.push(login)
   } else skipped.push('logins: POST /auth/token is not in the document yet')
 
   if (doc.paths['/v2/auth/refresh']?.post && login) {
-    // Each client refreshes with the cookie its last login or refresh set (rotation); before its first login it logs in.
-    const loginScenario = scenarios[scenarios.length - 1]
+    // Each client refreshes with the cookie its last login or refresh set (rotation); without one it logs in.
+    const loginScenario = login
     scenarios.push({
       name: 'refresh POST /auth/refresh',
       weight: 1,
@@ -59,5 +63,5 @@ export function buildScenarios (doc: Doc, authorization: string, campaigns: numb
     })
   } else skipped.push('refreshes: POST /auth/refresh is not in the document yet')
 
-  return { scenarios, skipped }
+  return { scenarios, login, skipped }
 }

@@ -32,31 +32,38 @@ function picker (scenarios: Scenario[]): () => Scenario {
   }
 }
 
-/** `concurrency` keep-alive clients sending the mixed scenarios until `until` (epoch ms). */
-export async function runTraffic (port: number, scenarios: Scenario[], concurrency: number, until: number): Promise<Figures> {
+/**
+ * `concurrency` keep-alive clients sending the mixed scenarios for `seconds`. Each client first
+ * opens its session with `opening.scenario` (a login), `opening.atOnce` clients at a time, as users
+ * arrive rather than all in one instant; those requests count like the others.
+ */
+export async function runTraffic (port: number, scenarios: Scenario[], concurrency: number, seconds: number, opening?: { scenario: Scenario, atOnce: number }): Promise<Figures> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency })
   const figures: Figures = { requests: 0, errors: {}, byStatus: {}, latencies: [], byScenario: {} }
   const pick = picker(scenarios)
-  const worker = async () => {
-    const state: WorkerState = {}
-    while (Date.now() < until) {
-      const scenario = pick()
-      const started = performance.now()
-      try {
-        const answer = await send(agent, port, scenario.request(state))
-        figures.latencies.push(performance.now() - started)
-        figures.byStatus[answer.status] = (figures.byStatus[answer.status] ?? 0) + 1
-        const cookie = answer.headers['set-cookie']?.[0]
-        if (cookie) state.cookie = cookie.split(';')[0]
-      } catch (error) {
-        const kind = (error as NodeJS.ErrnoException).code ?? (error as Error).message
-        figures.errors[kind] = (figures.errors[kind] ?? 0) + 1
-      }
-      figures.requests++
-      figures.byScenario[scenario.name] = (figures.byScenario[scenario.name] ?? 0) + 1
+  const clients: WorkerState[] = Array.from({ length: concurrency }, () => ({}))
+  const run = async (scenario: Scenario, state: WorkerState) => {
+    const started = performance.now()
+    try {
+      const answer = await send(agent, port, scenario.request(state))
+      figures.latencies.push(performance.now() - started)
+      figures.byStatus[answer.status] = (figures.byStatus[answer.status] ?? 0) + 1
+      const cookie = answer.headers['set-cookie']?.[0]
+      if (cookie) state.cookie = cookie.split(';')[0]
+    } catch (error) {
+      const kind = (error as NodeJS.ErrnoException).code ?? (error as Error).message
+      figures.errors[kind] = (figures.errors[kind] ?? 0) + 1
     }
+    figures.requests++
+    figures.byScenario[scenario.name] = (figures.byScenario[scenario.name] ?? 0) + 1
   }
-  await Promise.all(Array.from({ length: concurrency }, worker))
+  if (opening) {
+    let next = 0
+    const opener = async () => { while (next < clients.length) await run(opening.scenario, clients[next++]) }
+    await Promise.all(Array.from({ length: opening.atOnce }, opener))
+  }
+  const until = Date.now() + seconds * 1000
+  await Promise.all(clients.map(async (state) => { while (Date.now() < until) await run(pick(), state) }))
   agent.destroy()
   return figures
 }
