@@ -5,6 +5,7 @@ import { rebuildFlights } from '../../src/modules/analytics/flights-check.js'
 import { createOverviewCache } from '../../src/modules/analytics/overview-cache.js'
 import { METRIC_CHANNELS } from '../../src/plugins/metrics-events.js'
 import { buildTestApp, createUserWithToken, type TestUser } from '../helper.js'
+import { parseExposition } from '../support/prometheus.js'
 
 // The overview's answers are kept per company, filters and data version (db/migrations/0008): these
 // check that a kept answer is served only to its company and only until that company's next write.
@@ -39,7 +40,7 @@ async function setUp (t: Test, variables: Record<string, string> = {}) {
 }
 
 t.test('an overview asked again is the kept answer until the company writes; the next one has the write', async (t) => {
-  const { lookups, company, overview, patch } = await setUp(t)
+  const { app, lookups, company, overview, patch } = await setUp(t)
   const user = await company(100)
   t.equal((await overview(user)).totals.impactos_personas, 100)
   t.equal((await overview(user)).totals.impactos_personas, 100)
@@ -49,6 +50,9 @@ t.test('an overview asked again is the kept answer until the company writes; the
   t.equal((await overview(user, '?tipo_campania=mensual')).totals.impactos_personas, 250, 'and in every filter\'s')
   t.equal((await overview(user)).totals.impactos_personas, 250)
   t.same(lookups(), ['miss', 'miss', 'hit'])
+  const { samples } = parseExposition((await app.inject('/metrics')).body)
+  const counted = (result: string) => samples.find((s) => s.name === 'overview_cache_lookups_total' && s.labels.result === result)?.value
+  t.same([counted('hit'), counted('miss')], [2, 3], 'overview_cache_lookups_total counts them')
 })
 
 t.test('another company never gets this one\'s kept answer, and its writes keep this one\'s', async (t) => {
