@@ -81,12 +81,12 @@ async function bench (connection: DatabaseConnection, files: Record<FileKind, st
   status.clear()
   const copy = copies.reduce((a, b) => b.seconds < a.seconds ? b : a)
 
-  // The cost of the figures the database maintains (db/migrations/0004-0007): the same import
+  // The cost of the figures the database maintains (db/migrations/0004-0008): the same import
   // first into a company with the maintaining triggers off, then with them on, in one run.
   const bare = await importInto(connection, files, 'without maintained figures', async (on) => {
     for (const table of MAINTAINED_FROM) await sql`alter table ${sql.table(table)} ${sql.raw(on ? 'enable' : 'disable')} trigger user`.execute(connection.db)
   })
-  const { company, imported, phases } = await importInto(connection, files, 'importer', async () => {})
+  const { company, imported, phases } = await importInto(connection, files, 'importer')
   status.show('COPY of the stored facts into campaign_site_periods')
   const constrained = await copyFactsIntoConstrainedTable(connection.pool, company)
   status.clear()
@@ -117,8 +117,8 @@ async function bench (connection: DatabaseConnection, files: Record<FileKind, st
 // The tables whose statement-level triggers keep the maintained figures (not the foreign keys' triggers: `user` spares them).
 const MAINTAINED_FROM = ['campaigns', 'campaign_site_periods', 'campaign_periods', 'sites']
 
-/** The three files imported into a new company, timed per phase; `triggers(false)` before and `triggers(true)` after. */
-async function importInto (connection: DatabaseConnection, files: Record<FileKind, string>, label: string, triggers: (on: boolean) => Promise<void>) {
+/** The three files imported into a new company, timed per phase; `triggers(false)` before and `triggers(true)` after, if given. */
+async function importInto (connection: DatabaseConnection, files: Record<FileKind, string>, label: string, triggers = async (_on: boolean) => {}) {
   const { id: company } = await connection.db.insertInto('companies').values({ name: `bench-${label}-${new Date().toISOString()}` }).returning('id').executeTakeFirstOrThrow()
   const phases = new PhaseClock()
   await triggers(false)
