@@ -14,8 +14,9 @@ const HELP = `npm run soak -- [options]
 Mixed traffic (list pages, details, summaries, logins, refreshes; whatever the server's OpenAPI
 document lists) at a fixed concurrency against the real server process on PostgreSQL, with
 generated campaigns in a throwaway database. Each client logs in as it arrives (as many at once as
-the machine has cores), then logs in again now and then (1 request in 170). Prints requests, errors, non-2xx by status, p50/p99
-and the server's RSS; exits 1 unless there were zero errors, zero 5xx and RSS grew < 20 % after warm-up.
+the machine has cores), then again now and then (1 request in 170). Prints requests, errors,
+non-2xx by status, p50/p99 and the server's RSS; exits 1 unless there were zero errors, zero 5xx
+and RSS grew < 20 % after warm-up.
 
   --duration SECONDS     traffic duration (default 60)
   --concurrency N        concurrent keep-alive clients (default 64)

@@ -13,7 +13,7 @@ import { sql, type Kysely } from 'kysely'
 // writers of one company meet on one lock, in one order.
 
 const BUMP = (rows: string) => `
-  insert into company_data_versions as v (company_id, version)
+  insert into company_data_versions (company_id, version)
   select company_id, gen_random_uuid() from (select distinct company_id from ${rows}) as changed
   order by company_id
   on conflict (company_id) do update set version = excluded.version`
