@@ -126,9 +126,14 @@ export async function countValid (session: ImportSession, policy: ConflictPolicy
 }
 
 export async function mergeIntoFinal (session: ImportSession, companyId: number, policy: ConflictPolicy): Promise<void> {
-  await session.query(`insert into campaigns (company_id, name, ${CAMPAIGN_COLUMNS.join(', ')})
-    select $1, s.name, ${CAMPAIGN_COLUMNS.map((c) => `s.${c}`).join(', ')} from import_campaigns s join import_accepted a on a.name = s.name and a.line = s.line
-    on conflict (company_id, name) do update set ${set(CAMPAIGN_COLUMNS)}, updated_at = now() where ${changed('campaigns', CAMPAIGN_COLUMNS)}`, [companyId])
+  // periods_count as the periods below will make it: the periods statement's trigger
+  // (db/migrations/0004_campaign_figures.ts) recomputes it and rewrites only the campaigns where it
+  // differs, so a new campaign's row is written once instead of twice.
+  await session.query(`insert into campaigns (company_id, name, ${CAMPAIGN_COLUMNS.join(', ')}, periods_count)
+    select $1, s.name, ${CAMPAIGN_COLUMNS.map((c) => `s.${c}`).join(', ')}, coalesce(p.periods, 0)
+    from import_campaigns s join import_accepted a on a.name = s.name and a.line = s.line
+    left join (select name, count(*)::integer as periods from import_periods group by name) p on p.name = s.name
+    on conflict (company_id, name) do update set ${set([...CAMPAIGN_COLUMNS, 'periods_count'])}, updated_at = now() where ${changed('campaigns', CAMPAIGN_COLUMNS)}`, [companyId])
 
   const accepted = 'from import_accepted a join campaigns c on c.company_id = $1 and c.name = a.name'
   await session.query(`insert into campaign_periods (company_id, campaign_id, period, ${PERIOD_VALUES.join(', ')})
