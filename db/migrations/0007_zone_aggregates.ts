@@ -109,7 +109,7 @@ const TOUCHED = 'touched as (select distinct company_id, id from unnest(companie
 const SET_SITES = (x: string) => `update campaigns c set ${FIGURES.map((f) => `${f} = ${x}.${f}`).join(', ')}`
 const SITES_CHANGED = (x: string) => `(${FIGURES.map((f) => `c.${f}`).join(', ')}) is distinct from (${FIGURES.map((f) => `${x}.${f}`).join(', ')})`
 
-const REFRESH_FUNCTIONS = [
+export const REFRESH_FUNCTIONS = [
   // Each site's zone and state through a lookup by its primary key (LIMIT 1 keeps the planner from
   // making it a join): joined, the planner could, and on a new company's statistics did, scan all
   // of the company's sites once per campaign.

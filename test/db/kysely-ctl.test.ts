@@ -34,7 +34,7 @@ t.test('pendingMigrations names the migrations a database has not run, without i
 
   const empty = await connectDatabase({ ...DATABASE_DEFAULTS, DATABASE_URL: undefined }, await PGlite.create())
   t.teardown(() => empty.close())
-  t.same(await pendingMigrations(empty.db), ['0001_accounts', '0002_campaigns', '0003_access_token_revocation', '0004_campaign_figures', '0005_overview_aggregates', '0006_campaign_type_counts', '0007_zone_aggregates', '0008_company_data_versions'], 'no kysely_migration table: every migration is pending')
+  t.same(await pendingMigrations(empty.db), ['0001_accounts', '0002_campaigns', '0003_access_token_revocation', '0004_campaign_figures', '0005_overview_aggregates', '0006_campaign_type_counts', '0007_zone_aggregates', '0008_company_data_versions', '0009_refresh_within_companies'], 'no kysely_migration table: every migration is pending')
 })
 
 t.test('a server that does not answer: one message and what to do, exit 1, no stack trace', async (t) => {
@@ -56,7 +56,7 @@ t.test('seeding an embedded database before migrating it says to migrate; then b
   const env = { PGLITE_DATA_DIR: path.join(work, 'pglite') }
   const early = await kysely(['seed:run'], env)
   t.equal(early.code, 1)
-  t.match(early.stderr, /Seeding failed: the database has not run the migration\(s\) 0001_accounts, 0002_campaigns, 0003_access_token_revocation, 0004_campaign_figures, 0005_overview_aggregates, 0006_campaign_type_counts, 0007_zone_aggregates, 0008_company_data_versions\. Run `npm run db:migrate`/)
+  t.match(early.stderr, /Seeding failed: the database has not run the migration\(s\) 0001_accounts, 0002_campaigns, 0003_access_token_revocation, 0004_campaign_figures, 0005_overview_aggregates, 0006_campaign_type_counts, 0007_zone_aggregates, 0008_company_data_versions, 0009_refresh_within_companies\. Run `npm run db:migrate`/)
   t.notMatch(early.stderr + early.stdout, STACK_FRAME)
 
   const migrate = await kysely(['migrate:latest'], env)
