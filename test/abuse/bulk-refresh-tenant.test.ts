@@ -1,6 +1,8 @@
 import t from 'tap'
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../src/db/schema.js'
+import { findDrift } from '../../src/modules/analytics/figures-check.js'
+import { findZoneDrift } from '../../src/modules/analytics/zones-check.js'
 import { buildTestApp, createUserWithToken } from '../helper.js'
 import { fillLargeTenant } from './large-tenant.js'
 
@@ -27,7 +29,7 @@ async function rowsOf (db: Kysely<Database>, companyId: number): Promise<Record<
   return counts
 }
 
-t.test("a bulk refresh of one company's figures reads none of another company's rows", async (t) => {
+t.test("a bulk refresh of one company's figures restores them, reading none of another company's rows", async (t) => {
   const app = await buildTestApp(t)
   const small = await createUserWithToken(app)
   const large = await createUserWithToken(app)
@@ -46,6 +48,10 @@ t.test("a bulk refresh of one company's figures reads none of another company's 
     // A small table is cheapest read whole, whatever a statement's conditions; with sequential
     // scans priced out, the planner reads a company's rows alone wherever the statement allows it.
     await sql`set local enable_seqscan = off`.execute(trx)
+    // Figures the refresh must put back (their aggregates follow through the campaigns' triggers).
+    await sql`update campaigns set sites_count = 0, periods_count = 0, zms = '{}', estados = '{}', site_ids = '{}', site_zms = '{}', site_impactos = '{}'
+      where company_id = ${small.companyId}`.execute(trx)
+    t.equal((await findDrift(trx, small.companyId)).length, own.campaigns, 'every campaign of the company differs from its recomputation')
     for (const refresh of ['refresh_campaign_sites_bulk', 'refresh_campaign_periods_bulk']) {
       const before = await rowsRead(trx)
       await sql`select ${sql.raw(refresh)}(array_agg(company_id), array_agg(id)) from campaigns where company_id = ${small.companyId}`.execute(trx)
@@ -56,5 +62,7 @@ t.test("a bulk refresh of one company's figures reads none of another company's 
         t.ok(read <= 2 * own[table], `${refresh}, ${table}: read ${read} rows; the company has ${own[table]}, the other ${other[table]}`)
       }
     }
+    t.same(await findDrift(trx, small.companyId), [], "the company's figures equal their recomputation")
+    t.same(await findZoneDrift(trx, small.companyId), [], 'and so do its zone aggregates')
   })
 })
