@@ -32,11 +32,12 @@ const HELP = `Usage: npm run bench:import -- [options]
   --help              this text
 
 The database is migrated, the sites file is COPYed twice into a text table (the faster run is the
-reference; the table is dropped). The same files are imported into three new companies: with
-the triggers that keep the maintained figures off, with only those of the list's figures on, and
-as the importer runs (all on; timed per phase). Last, for comparison, the facts it stored are COPYed back into campaign_site_periods with
-all its constraints (in a transaction that is rolled back). Peak RSS is this Node process's (not
-the server's).`
+reference; the table is dropped). The same files are imported into three new companies, each after
+a CHECKPOINT (so connect as a superuser): with the triggers that keep the maintained figures off,
+with only those of the list's figures on, and as the importer runs (all on; timed per phase).
+Last, for comparison, the facts it stored are COPYed back into campaign_site_periods with all its
+constraints (in a transaction that is rolled back). Peak RSS is this Node process's (not the
+server's).`
 
 const values = readCommandLine({
   rows: { type: 'string', default: '1000000' },
