@@ -320,6 +320,23 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Not allowed for this role or origin */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "about:blank",
+                         *       "title": "Forbidden",
+                         *       "status": 403,
+                         *       "detail": "Not allowed for this role or origin"
+                         *     }
+                         */
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Body too large */
                 413: {
                     headers: {
@@ -872,6 +889,23 @@ export interface paths {
                          *       "title": "Bad Request",
                          *       "status": 400,
                          *       "detail": "Invalid input: the problem lists each bad field"
+                         *     }
+                         */
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not allowed for this role or origin */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "about:blank",
+                         *       "title": "Forbidden",
+                         *       "status": 403,
+                         *       "detail": "Not allowed for this role or origin"
                          *     }
                          */
                         "application/problem+json": components["schemas"]["Problem"];
@@ -1549,7 +1583,7 @@ export interface paths {
         head?: never;
         /**
          * Deactivate or reactivate a user of your company (owner only)
-         * @description Deactivation revokes all the user's refresh tokens; its access tokens expire within ACCESS_TOKEN_EXPIRE_MINUTES.
+         * @description Deactivation revokes all the user's refresh tokens, and its access tokens are refused within seconds on every instance.
          */
         patch: {
             parameters: {
@@ -2048,7 +2082,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The user */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -2076,6 +2110,23 @@ export interface paths {
                          *       "title": "Bad Request",
                          *       "status": 400,
                          *       "detail": "Invalid input: the problem lists each bad field"
+                         *     }
+                         */
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not allowed for this role or origin */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "about:blank",
+                         *       "title": "Forbidden",
+                         *       "status": 403,
+                         *       "detail": "Not allowed for this role or origin"
                          *     }
                          */
                         "application/problem+json": components["schemas"]["Problem"];
@@ -2310,6 +2361,23 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Not allowed for this role or origin */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "about:blank",
+                         *       "title": "Forbidden",
+                         *       "status": 403,
+                         *       "detail": "Not allowed for this role or origin"
+                         *     }
+                         */
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Body too large */
                 413: {
                     headers: {
@@ -2440,7 +2508,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The user */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2787,7 +2855,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The session ended and the cookie is cleared */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2983,7 +3051,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The user */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -6765,10 +6833,7 @@ export interface paths {
                     skip: number;
                     /** @description Page size */
                     limit: number;
-                    /**
-                     * @description Campaign type: monthly or by catorcena (14-day period)
-                     * @example catorcenal
-                     */
+                    /** @description Campaign type: monthly or by catorcena (14-day period) */
                     tipo_campania?: "mensual" | "catorcenal";
                     /** @description With end_date: campaigns whose flight ends on or after this day: YYYY-MM-DD (a datetime is read as its date) */
                     start_date?: string;
@@ -6781,7 +6846,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description A page of campaigns in creation order, with the total */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -7523,7 +7588,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Every matching campaign, in creation order */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -7800,7 +7865,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The campaign, flat, with its period rows and its site rows */
                 200: {
                     headers: {
                         [name: string]: unknown;
